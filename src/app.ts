@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import Koa from 'koa';
+import type { Context, Next } from 'koa';
+import type { Container } from './container.js';
+import { errorMiddleware } from './http/errorMiddleware.js';
+import { HttpError } from './http/errors.js';
+import { opsRoutes } from './routes/ops.js';
+import { workableRoutes } from './routes/workable.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Gives every request an id (the caller's X-Request-Id when sane) and a child logger carrying it. */
+function requestContext(c: Container) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    const given = ctx.get('x-request-id');
+    const id = REQUEST_ID.test(given) ? given : randomUUID();
+    ctx.set('X-Request-Id', id);
+    ctx.state.log = c.logger.child({ reqId: id });
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      (ctx.state.log as typeof c.logger).info(
+        { method: ctx.method, path: ctx.path, route: ctx._matchedRoute ?? null, status: ctx.status, ms: Math.round(ms * 10) / 10 },
+        'request',
+      );
+    }
+  };
+}
+
+/** Builds the Koa app; it never listens (server.ts and the tests do). */
+export function createApp(c: Container): Koa {
+  const app = new Koa({ proxy: false });
+  app.silent = true; // errors are rendered and logged by errorMiddleware; Koa's default printer would duplicate them
+  app.use(requestContext(c));
+  app.use(errorMiddleware(c.logger));
+  app.use(async (ctx, next) => {
+    if (c.shuttingDown && !ctx.path.startsWith('/healthz') && !ctx.path.startsWith('/readyz')) {
+      ctx.set('Connection', 'close');
+      throw new HttpError(503, 'Service shutting down: retry shortly', { 'Retry-After': '5' });
+    }
+    await next();
+  });
+  // Runs after the routers: nothing answered, so no route matched (allowedMethods has had its say on 405).
+  app.use(async (ctx, next) => {
+    await next();
+    if (ctx.body !== undefined && ctx.body !== '') return;
+    if (ctx.status === 404) throw new HttpError(404, `Not Found: no route ${ctx.method} ${ctx.path.slice(0, 200)}`);
+    if (ctx.status === 405) throw new HttpError(405, 'Method Not Allowed'); // Allow is already set by the router
+    if (ctx.status === 501) throw new HttpError(501, 'Not Implemented');
+  });
+  for (const router of [opsRoutes(c), workableRoutes(c)]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  return app;
+}

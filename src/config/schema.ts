@@ -1,0 +1,91 @@
+import Joi from 'joi';
+
+const secretRef = Joi.object({
+  env: Joi.string().pattern(/^[A-Za-z_][A-Za-z0-9_]*$/),
+  file: Joi.string(),
+})
+  .xor('env', 'file')
+  .messages({ 'object.xor': '{{#label}} must name exactly one of env or file' });
+
+const ms = Joi.number().integer().min(0);
+
+/** config/bridge.yaml; every key optional, defaults equal to the shipped file. */
+export const bridgeFileSchema = Joi.object({
+  server: Joi.object({
+    host: Joi.string().default('0.0.0.0'),
+    port: Joi.number().integer().min(0).max(65535).default(3000),
+    public_base_url: Joi.string().uri({ scheme: ['http', 'https'] }).default('http://localhost:3000'),
+    request_timeout_ms: ms.default(30000),
+    headers_timeout_ms: ms.default(10000),
+    keep_alive_timeout_ms: ms.default(65000),
+    shutdown_timeout_ms: ms.default(15000),
+    body_limit_bytes: Joi.number().integer().min(1024).max(10 * 1024 * 1024).default(102400),
+  }).default(),
+  store: Joi.object({
+    kind: Joi.string().valid('sqlite', 'redis').default('sqlite'),
+    sqlite_path: Joi.string().default('data/bridge.sqlite'),
+    redis_url: secretRef.default({ env: 'REDIS_URL' }),
+    prefix: Joi.string().pattern(/^[A-Za-z0-9:_-]{1,40}$/).default('wvb'),
+  }).default(),
+  templates_cache_ms: ms.default(60000),
+  callback_policy: Joi.object({
+    allowed_hosts: Joi.array()
+      .items(Joi.string().pattern(/^(\*\.)?[a-z0-9.-]+$/i))
+      .default(['*.workable.com']),
+    allow_local: Joi.boolean().default(false),
+  }).default(),
+  delivery: Joi.object({
+    timeout_ms: ms.min(100).default(10000),
+    horizon_ms: ms.default(3 * 24 * 3600 * 1000),
+    base_delay_ms: ms.min(1).default(2000),
+    max_delay_ms: ms.min(1).default(3600 * 1000),
+    concurrency: Joi.number().integer().min(1).max(256).default(16),
+    per_host_concurrency: Joi.number().integer().min(1).max(256).default(8),
+    batch_size: Joi.number().integer().min(1).max(10000).default(200),
+    interval_ms: ms.min(10).default(1000),
+  }).default(),
+  poller: Joi.object({
+    cron: Joi.string().default('*/30 * * * * *'),
+    overlap_ms: ms.default(120000),
+    initial_lookback_ms: ms.default(86400000),
+  }).default(),
+  expiry: Joi.object({ cron: Joi.string().default('0 * * * * *') }).default(),
+  reports: Joi.object({ retention_days: Joi.number().integer().min(1).max(3650).default(365) }).default(),
+  ops: Joi.object({ token: secretRef.default({ env: 'OPS_TOKEN' }) }).default(),
+  logging: Joi.object({
+    level: Joi.string().valid('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent').default('info'),
+    pretty: Joi.alternatives(Joi.boolean(), Joi.string().valid('auto')).default('auto'),
+  }).default(),
+}).default();
+
+/** config/accounts.yaml */
+export const accountsFileSchema = Joi.object({
+  accounts: Joi.array()
+    .items(
+      Joi.object({
+        id: Joi.string().pattern(/^[a-z0-9][a-z0-9_-]{0,39}$/).required(),
+        name: Joi.string().max(200).required(),
+        token_sha256: Joi.array()
+          .items(Joi.string().lowercase().pattern(/^[0-9a-f]{64}$/).messages({
+            'string.pattern.base': '{{#label}} must be 64 hex characters (sha256 of the token)',
+          }))
+          .min(1)
+          .single()
+          .required(),
+        workable_token: secretRef.required(),
+        upstream: Joi.object({
+          kind: Joi.string().valid('hireflix').required(),
+          endpoint: Joi.string().uri({ scheme: ['http', 'https'] }).default('https://api.hireflix.com/me'),
+          api_key: secretRef.required(),
+          webhook_secret: secretRef,
+          timeout_ms: ms.min(100).default(10000),
+        }).required(),
+        webhooks: Joi.boolean().default(true),
+        mapping: Joi.string().pattern(/^[a-z0-9_-]+$/).default('hireflix'),
+        default_country: Joi.string().uppercase().length(2).default('US'),
+      }),
+    )
+    .unique('id')
+    .min(1)
+    .required(),
+});

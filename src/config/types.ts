@@ -1,0 +1,72 @@
+import type { MappingProfile } from './mappingSchema.js';
+
+/** Where a secret comes from: an environment variable or a file (e.g. a mounted Docker/Kubernetes secret). */
+export type SecretRef = { env: string } | { file: string };
+
+export interface UpstreamConfig {
+  kind: 'hireflix';
+  /** GraphQL endpoint; the real one is https://api.hireflix.com/me. */
+  endpoint: string;
+  apiKey: string;
+  webhookSecret?: string;
+  timeoutMs: number;
+}
+
+export interface AccountConfig {
+  id: string;
+  name: string;
+  /** sha256 hex of the Bearer token Workable presents. The token itself is never kept. */
+  tokenSha256: string[];
+  /** The token the bridge presents to Workable on callbacks. */
+  workableToken: string;
+  upstream: UpstreamConfig;
+  /** Name of the mapping profile under config/mappings (without .yaml). */
+  mapping: string;
+  /** ISO 3166 alpha-2 country used to read phone numbers that carry no country code. */
+  defaultCountry: string;
+  /** Receives upstream webhooks (false: the poller alone notices changes). */
+  webhooks: boolean;
+}
+
+export interface CallbackPolicy {
+  /** Host patterns callbacks may go to; `*.example.com` matches sub-domains only. */
+  allowedHosts: string[];
+  /** Sandbox/demo only: allow http and loopback/private addresses. */
+  allowLocal: boolean;
+}
+
+export interface BridgeConfig {
+  mode: 'configured' | 'sandbox';
+  server: {
+    host: string;
+    port: number;
+    publicBaseUrl: string;
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    shutdownTimeoutMs: number;
+    bodyLimitBytes: number;
+  };
+  store: { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string; prefix: string };
+  templatesCacheMs: number;
+  callbackPolicy: CallbackPolicy;
+  delivery: {
+    timeoutMs: number;
+    horizonMs: number;
+    baseDelayMs: number;
+    maxDelayMs: number;
+    concurrency: number;
+    perHostConcurrency: number;
+    batchSize: number;
+    intervalMs: number;
+  };
+  poller: { cron: string; overlapMs: number; initialLookbackMs: number };
+  expiry: { cron: string };
+  reports: { retentionDays: number };
+  ops: { token?: string; allowUnauthenticatedLocal: boolean };
+  logging: { level: string; pretty: boolean };
+  accounts: AccountConfig[];
+  mappings: Record<string, MappingProfile>;
+  /** Set only in sandbox mode: the embedded Hireflix simulator. */
+  sandbox?: { port: number; apiKey: string; webhookSecret: string; workableToken: string; inboundToken: string };
+}

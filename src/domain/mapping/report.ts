@@ -1,0 +1,37 @@
+import type { MappingProfile } from '../../config/mappingSchema.js';
+import type { ReportInput } from '../../reports/pdf.js';
+import type { WorkableStatus } from '../../workable/payload.js';
+import { buildDetails } from './details.js';
+import { formatDuration } from './duration.js';
+import { toGrade, toPercent } from './score.js';
+import { resolveSource, type SourceContext } from './sources.js';
+import { renderSummary } from './summary.js';
+
+/**
+ * The PDF report's input, computed with the same profile functions as the Workable payload so the report
+ * and what Workable shows never disagree. Answers are taken as the upstream gives them now (Hireflix video
+ * links expire, so the report is rendered from a fresh snapshot).
+ */
+export function buildReportInput(
+  profile: MappingProfile,
+  input: SourceContext & { status: WorkableStatus; resultsUrl?: string; generatedAt: Date },
+): ReportInput {
+  const { snapshot, record } = input;
+  const score = toPercent(profile, snapshot?.score ?? null);
+  const completedAt = resolveSource(profile, input, 'completed_at');
+  return {
+    candidate: record.candidate,
+    jobTitle: record.jobTitle,
+    templateName: snapshot?.templateName ?? record.templateName,
+    status: input.status,
+    score,
+    grade: toGrade(profile, score),
+    summary: renderSummary(profile, input),
+    details: buildDetails(profile, input),
+    duration: formatDuration(snapshot?.durationSeconds),
+    completedAt: typeof completedAt === 'string' ? completedAt : undefined,
+    resultsUrl: input.resultsUrl,
+    answers: snapshot?.answers ?? [],
+    generatedAt: input.generatedAt,
+  };
+}

@@ -1,0 +1,64 @@
+import Joi from 'joi';
+import { HttpError } from './errors.js';
+
+/** The POST /interviews body after validation. */
+export interface CreateInterviewBody {
+  interview_template_id: string;
+  job_id?: string;
+  job_title: string;
+  callback_url: string;
+  candidate: { first_name: string; last_name: string; email: string; phone?: string };
+  preferences?: Record<string, unknown>;
+}
+
+// Ids are opaque: Workable's examples send strings, its sibling APIs send integers; accept both as strings.
+const id = Joi.alternatives(Joi.string().trim().max(200), Joi.number().integer().min(0)).custom((v: string | number) => String(v));
+const text = (max: number) => Joi.string().trim().max(max);
+
+const schema = Joi.object({
+  interview_template_id: id.required(),
+  job_id: id.allow(null),
+  job_title: text(500).required(),
+  callback_url: text(2048).required(),
+  candidate: Joi.object({
+    first_name: text(200).required(),
+    last_name: text(200).required(),
+    email: text(254).email({ tlds: false }).required(),
+    phone: text(64).allow(null, ''),
+  })
+    .unknown(true)
+    .required(),
+  preferences: Joi.object().unknown(true).allow(null),
+}).unknown(true);
+
+const TYPE_NAMES: Record<string, string> = { 'object.base': 'an object' };
+
+/** Turns the first joi problem into the contract's message: 422 for a missing field, 400 for a wrong one. */
+function toHttpError(d: Joi.ValidationErrorItem): HttpError {
+  const path = d.path.join('.');
+  // Optional fields allow null explicitly, so a null that fails validation is a required field left empty.
+  if (d.context?.value === null) return new HttpError(422, `Missing field: ${path} should be provided`);
+  switch (d.type) {
+    case 'any.required':
+    case 'string.empty':
+      return new HttpError(422, `Missing field: ${path} should be provided`);
+    case 'string.email':
+      return new HttpError(400, `Invalid field: ${path} should be a valid email address`);
+    case 'string.max':
+      return new HttpError(400, `Invalid field: ${path} should be at most ${String(d.context?.limit)} characters`);
+    default:
+      return new HttpError(400, `Invalid field: ${path} should be ${TYPE_NAMES[d.type] ?? 'a string'}`);
+  }
+}
+
+/** Validates a parsed JSON body against the contract. Throws HttpError with the contract's message. */
+export function validateCreateBody(body: unknown): CreateInterviewBody {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'Invalid JSON: the body should be a JSON object');
+  const { value, error } = schema.validate(body, { abortEarly: true, convert: true });
+  if (error) throw toHttpError(error.details[0]!);
+  const v = value as CreateInterviewBody & { job_id?: string | null; preferences?: Record<string, unknown> | null };
+  if (v.job_id === null) delete v.job_id;
+  if (v.preferences === null) delete v.preferences;
+  if (v.candidate.phone === null || v.candidate.phone === '') delete v.candidate.phone;
+  return v;
+}

@@ -1,0 +1,108 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import type { BridgeConfig } from './config/types.js';
+import { createContainer } from './container.js';
+import type { Container } from './container.js';
+import { createLogger } from './logger.js';
+import { createHireflixSandbox } from './sandbox/hireflix/index.js';
+import { createStore } from './store/index.js';
+
+export interface RunningBridge {
+  url: string;
+  logger: Logger;
+  container: Container;
+  server: Server;
+  /** Stops taking work, drains, closes the store. Resolves true when everything finished in time. */
+  shutdown(): Promise<boolean>;
+}
+
+export interface StartOptions {
+  configDir?: string;
+  watchMappings?: boolean;
+  logger?: Logger;
+  now?: () => Date;
+  /** Start the scheduled jobs (poller, expiry, delivery). Tests may drive the jobs by hand instead. */
+  scheduler?: boolean;
+}
+
+/** Builds and starts everything the configuration asks for. Used by server.ts and by component tests. */
+export async function startBridge(config: BridgeConfig, opts: StartOptions = {}): Promise<RunningBridge> {
+  const logger = opts.logger ?? createLogger(config.logging);
+  let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
+  if (config.sandbox) sandbox = await startSandbox(config, logger);
+
+  const store = await createStore(
+    config.store.kind === 'sqlite' ? config.store : { ...config.store, logger: { warn: (o: object, m: string) => logger.warn(o, m) } },
+  );
+  const container = createContainer({ config, store, logger, ...(opts.now ? { now: opts.now } : {}) });
+  const app = createApp(container);
+  const server = createServer(app.callback());
+  server.requestTimeout = config.server.requestTimeoutMs;
+  server.headersTimeout = config.server.headersTimeoutMs;
+  server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, () => resolveListen());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+  logger.info({ url, store: store.kind, mode: config.mode, accounts: config.accounts.map((a) => a.id) }, 'bridge listening');
+  if (config.sandbox) announceSandbox(logger, config, url, sandbox?.url ?? '');
+
+  const shutdown = async (): Promise<boolean> => {
+    container.shuttingDown = true;
+    const deadline = new Promise<false>((r) => setTimeout(() => r(false), config.server.shutdownTimeoutMs).unref());
+    const drained = (async () => {
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeIdleConnections();
+      });
+      await store.close();
+      if (sandbox) await sandbox.close();
+      return true as const;
+    })();
+    const clean = await Promise.race([drained, deadline]);
+    if (!clean) {
+      logger.error({ timeoutMs: config.server.shutdownTimeoutMs }, 'shutdown deadline passed; forcing exit');
+      server.closeAllConnections();
+    } else logger.info('shutdown complete');
+    return clean;
+  };
+  return { url, logger, container, server, shutdown };
+}
+
+async function startSandbox(config: BridgeConfig, logger: Logger) {
+  const sb = config.sandbox!;
+  const sandbox = createHireflixSandbox({
+    apiKey: sb.apiKey,
+    webhookSecret: sb.webhookSecret,
+    webhookUrl: `http://127.0.0.1:${config.server.port}/webhooks/hireflix/demo`,
+  });
+  const url = await sandbox.listen(sb.port, '127.0.0.1');
+  logger.info({ url }, 'Hireflix sandbox listening');
+  return { url, close: () => sandbox.close() };
+}
+
+function announceSandbox(logger: Logger, config: BridgeConfig, url: string, sandboxUrl: string): void {
+  const sb = config.sandbox!;
+  logger.warn(
+    { mode: 'sandbox' },
+    'SANDBOX MODE: no config/accounts.yaml, so the bridge serves one demo account against a local Hireflix simulator. Not for production.',
+  );
+  // The demo credentials are printed on purpose: they only open a local, simulated account.
+  process.stdout.write(
+    [
+      '',
+      '=== Sandbox mode: demo credentials ===',
+      `Bridge URL:                      ${url}`,
+      `Workable token (Bearer, to call the bridge):  ${sb.inboundToken}`,
+      `Callback token (the bridge sends to Workable): ${sb.workableToken}`,
+      `Hireflix sandbox:                ${sandboxUrl}  (control API under ${sandboxUrl}/_sandbox)`,
+      `Try: curl -H "Authorization: Bearer ${sb.inboundToken}" ${url}/interview-templates`,
+      '',
+    ].join('\n') + '\n',
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * The process: reads configuration, builds the container, listens, runs the scheduler, and shuts down in
+ * order on SIGTERM/SIGINT. Everything testable lives in app.ts, the domain and the jobs.
+ */
+import { dirname, resolve } from 'node:path';
+import { readConfigSources, sandboxSecrets } from './config/files.js';
+import { parseConfig } from './config/load.js';
+import { startBridge } from './runtime.js';
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const configDir = resolve(env.CONFIG_DIR ?? 'config');
+  const dataDir = resolve(dirname(env.SQLITE_PATH ?? 'data/bridge.sqlite'));
+  const sources = readConfigSources(configDir, env, sandboxSecrets(env, dataDir));
+  const parsed = parseConfig({ ...sources, dir: env.CONFIG_DIR ?? 'config' });
+  if (!parsed.config) {
+    process.stderr.write(`Configuration has ${parsed.problems.length} problem(s):\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    process.exit(2);
+  }
+  const bridge = await startBridge(parsed.config, { configDir, watchMappings: true });
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    bridge.logger.info({ signal }, 'shutting down');
+    bridge
+      .shutdown()
+      .then((clean) => process.exit(clean ? 0 : 1))
+      .catch(() => process.exit(1));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('unhandledRejection', (reason) => {
+    bridge.logger.error({ err: reason }, 'unhandled promise rejection');
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`The bridge could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,131 @@
+/**
+ * The contract every upstream video-interview platform adapter fulfils. The core (routes, reconcile,
+ * poller) only ever talks to this interface; anything platform-specific lives in its own folder.
+ */
+
+/** A template as Workable sees it: one per job. Ids are opaque strings. */
+export interface UpstreamTemplate {
+  id: string;
+  name: string;
+}
+
+export interface InviteCandidate {
+  firstName: string;
+  lastName: string;
+  email: string;
+  /** E.164 when present; the core has already normalised or dropped it. */
+  phone?: string;
+}
+
+export interface InviteInput {
+  templateId: string;
+  /** The bridge's own interview id, passed upstream as its external id so a retried invite is recognisable. */
+  externalId: string;
+  candidate: InviteCandidate;
+  jobTitle: string;
+}
+
+export interface InviteResult {
+  upstreamId: string;
+  /** Link the candidate uses to take the interview, when the upstream returns one. */
+  candidateUrl?: string;
+  /** True when the upstream said the interview already existed and we resolved it to the existing one. */
+  alreadyExisted: boolean;
+}
+
+/** One answered (or unanswered) question of an interview. */
+export interface UpstreamAnswer {
+  title: string;
+  description?: string;
+  answerUrl?: string;
+  transcript?: string;
+}
+
+/**
+ * The upstream's current view of one interview, normalised just enough for the mapping profile.
+ * `state` is a platform-native state name; the account's mapping profile maps it to a Workable status.
+ */
+export interface UpstreamInterview {
+  upstreamId: string;
+  externalId: string | null;
+  templateId: string;
+  templateName?: string;
+  /** Platform-native state, e.g. Hireflix: pending | completed | shortlisted | discarded. */
+  state: string;
+  createdAt?: string;
+  startedAt?: string;
+  completedAt?: string;
+  /** Score on the upstream's own scale (Hireflix: 0.5 to 5 stars), null when not scored yet. */
+  score: number | null;
+  durationSeconds?: number;
+  candidate: { firstName: string; lastName: string; email: string; phone?: string };
+  answers: UpstreamAnswer[];
+  /** Extra platform fields by dotted path, for the mapping profile's `details` and `summary`. */
+  fields: Record<string, unknown>;
+}
+
+export interface ShareLink {
+  url: string;
+  ttl?: number;
+  ttlUnits?: 'minutes' | 'days' | 'views';
+}
+
+/** A hint that an interview may have changed. Webhooks and polls produce these; reconcile decides. */
+export interface ChangeHint {
+  upstreamId: string;
+  externalId: string | null;
+  /** ISO time of the change if the upstream says, else undefined. */
+  changedAt?: string;
+  /** The upstream event name if it came from a webhook. */
+  event?: string;
+  /** True when the upstream says the interview is gone. */
+  deleted?: boolean;
+}
+
+/** Why an upstream call failed, in terms the HTTP layer and the job runner can act on. */
+export type UpstreamFailure =
+  | 'unreachable' // connection refused, DNS, reset: 502 / retry
+  | 'timeout' // no answer in time: 504 / retry
+  | 'unavailable' // 5xx from the upstream: 503 / retry
+  | 'rate_limited' // 429: 503 / retry after retryAfterMs
+  | 'auth' // the account's upstream credentials were refused: 502, no retry
+  | 'quota' // the upstream refuses more invitations this period: 502, no retry
+  | 'bad_response' // the upstream answered something we cannot read: 502
+  | 'not_found'; // the thing asked for does not exist upstream
+
+export class UpstreamError extends Error {
+  constructor(
+    readonly upstream: string,
+    readonly operation: string,
+    readonly failure: UpstreamFailure,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'UpstreamError';
+  }
+}
+
+export interface Upstream {
+  /** e.g. 'hireflix' */
+  readonly kind: string;
+  listTemplates(): Promise<UpstreamTemplate[]>;
+  /**
+   * Sends the invitation. Must be safe to call again with the same externalId: when the upstream reports
+   * that the interview already exists, resolve it to the existing interview and set alreadyExisted.
+   * Throws UpstreamError; an unknown template throws with failure 'not_found'.
+   */
+  invite(input: InviteInput): Promise<InviteResult>;
+  /** Current state of one interview; null when the upstream no longer has it (deleted). */
+  getInterview(upstreamId: string): Promise<UpstreamInterview | null>;
+  /** A public link to the interview's answers valid for `days`. */
+  shareLink(upstreamId: string, days: number): Promise<ShareLink>;
+  /** Archives (Hireflix: discards) the interview upstream, used when the bridge expires it. */
+  archive(upstreamId: string): Promise<void>;
+  /** Interviews changed at or after `since`, across the account's templates. Cost grows with changes. */
+  listChangedSince(since: Date): Promise<ChangeHint[]>;
+  /** Verifies an inbound webhook's signature over the raw body, in constant time. */
+  verifyWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): boolean;
+  /** Parses a verified webhook body into a change hint; throws on a body it cannot read. */
+  parseWebhook(rawBody: Buffer): ChangeHint;
+}

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import { parseConfig, sha256Hex } from '../../src/config/load.js';
+import type { ConfigSources } from '../../src/config/load.js';
+
+const read = (p: string) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
+const SHIPPED = { bridgeYaml: read('config/bridge.yaml'), mappings: { hireflix: read('config/mappings/hireflix.yaml') } };
+const SB = { inboundToken: 'in-tok', workableToken: 'wk-tok', apiKey: 'sb-key', webhookSecret: 'sb-secret' };
+
+function sources(over: Partial<ConfigSources> = {}): ConfigSources {
+  return { dir: 'config', ...SHIPPED, env: {}, readSecretFile: () => 'file-secret\n', sandboxSecrets: SB, ...over };
+}
+
+const ACCOUNTS = `
+accounts:
+  - id: acme
+    name: ACME
+    token_sha256: [${sha256Hex('acme-token')}]
+    workable_token: { env: ACME_WK }
+    upstream:
+      kind: hireflix
+      api_key: { file: /run/secrets/acme_hireflix }
+      webhook_secret: { env: ACME_WH }
+    mapping: hireflix
+`;
+
+describe('configuration', () => {
+  it('starts in sandbox mode with no accounts file: local bind, one demo account, local callbacks allowed', () => {
+    const { config, problems } = parseConfig(sources());
+    expect(problems).to.deep.equal([]);
+    expect(config!.mode).to.equal('sandbox');
+    expect(config!.server.host).to.equal('127.0.0.1');
+    expect(config!.store).to.deep.equal({ kind: 'sqlite', path: 'data/bridge.sqlite' });
+    expect(config!.callbackPolicy).to.deep.equal({ allowedHosts: ['*.workable.com'], allowLocal: true });
+    expect(config!.accounts.map((a) => a.id)).to.deep.equal(['demo']);
+    expect(config!.accounts[0]!.tokenSha256).to.deep.equal([sha256Hex('in-tok')]);
+    expect(config!.accounts[0]!.upstream.endpoint).to.equal('http://127.0.0.1:4010/me');
+    expect(Object.isFrozen(config)).to.equal(true);
+    expect(Object.isFrozen(config!.accounts[0]!.upstream)).to.equal(true);
+  });
+
+  it('reads accounts with secrets from the environment and from files, and keeps the shipped defaults', () => {
+    const { config, problems } = parseConfig(sources({ accountsYaml: ACCOUNTS, env: { ACME_WK: 'wk', ACME_WH: 'wh' } }));
+    expect(problems).to.deep.equal([]);
+    const a = config!.accounts[0]!;
+    expect(config!.mode).to.equal('configured');
+    expect(config!.server.host).to.equal('0.0.0.0');
+    expect(config!.callbackPolicy.allowLocal).to.equal(false);
+    expect(a.workableToken).to.equal('wk');
+    expect(a.upstream).to.deep.equal({ kind: 'hireflix', endpoint: 'https://api.hireflix.com/me', apiKey: 'file-secret', webhookSecret: 'wh', timeoutMs: 10000 });
+    expect(a.defaultCountry).to.equal('US');
+    expect(config!.delivery.horizonMs).to.equal(3 * 24 * 3600 * 1000);
+  });
+
+  it('switches to Redis when REDIS_URL is set, and takes PORT and PUBLIC_BASE_URL from the environment', () => {
+    const { config } = parseConfig(sources({ env: { REDIS_URL: 'redis://r:6379', PORT: '8080', PUBLIC_BASE_URL: 'https://bridge.example.com/' } }));
+    expect(config!.store).to.deep.equal({ kind: 'redis', url: 'redis://r:6379', prefix: 'wvb' });
+    expect(config!.server.port).to.equal(8080);
+    expect(config!.server.publicBaseUrl).to.equal('https://bridge.example.com');
+  });
+
+  it('lists every problem with its file and key, and yields no config', () => {
+    const bad = `
+server: { port: 70000, public_base_url: "not a url" }
+store: { kind: mongo }
+delivery: { concurrency: 0 }
+`;
+    const accounts = `
+accounts:
+  - id: ACME!
+    name: x
+    token_sha256: [abc]
+    workable_token: { env: MISSING_TOKEN }
+    upstream: { kind: spark, api_key: { env: K, file: /x } }
+`;
+    const { config, problems } = parseConfig(sources({ bridgeYaml: bad, accountsYaml: accounts }));
+    expect(config).to.equal(undefined);
+    expect(problems).to.include.members([
+      'config/bridge.yaml: server.port: must be less than or equal to 65535',
+      'config/bridge.yaml: server.public_base_url: must be a valid uri with a scheme matching the http|https pattern',
+      'config/bridge.yaml: store.kind: must be one of [sqlite, redis]',
+      'config/bridge.yaml: delivery.concurrency: must be greater than or equal to 1',
+      'config/accounts.yaml: accounts.0.token_sha256.0: must be 64 hex characters (sha256 of the token)',
+      'config/accounts.yaml: accounts.0.upstream.kind: must be [hireflix]',
+      'config/accounts.yaml: accounts.0.upstream.api_key: must name exactly one of env or file',
+    ]);
+    expect(problems.some((p) => p.startsWith('config/accounts.yaml: accounts.0.id:'))).to.equal(true);
+  });
+
+  it('names a missing environment variable and an unknown mapping profile', () => {
+    const accounts = ACCOUNTS.replace('mapping: hireflix', 'mapping: nope');
+    const { problems } = parseConfig(sources({ accountsYaml: accounts, env: { ACME_WH: 'wh' } }));
+    expect(problems).to.deep.equal([
+      'config/accounts.yaml: accounts.0.mapping: no mapping profile named "nope" in mappings/',
+      'config/accounts.yaml: accounts.0.workable_token: environment variable ACME_WK is not set',
+    ]);
+  });
+
+  it('reports a YAML syntax error with the file name', () => {
+    const { problems } = parseConfig(sources({ bridgeYaml: 'server: [unclosed' }));
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.match(/^config\/bridge\.yaml: not valid YAML: /);
+  });
+
+  it('the shipped example accounts file is valid once its secrets exist', () => {
+    const example = read('config/accounts.example.yaml');
+    const { problems } = parseConfig(
+      sources({ accountsYaml: example, env: { ACME_WORKABLE_TOKEN: 'a', ACME_HIREFLIX_API_KEY: 'b', ACME_HIREFLIX_WEBHOOK_SECRET: 'c' } }),
+    );
+    expect(problems).to.deep.equal([]);
+  });
+});
