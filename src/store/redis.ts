@@ -1,0 +1,262 @@
+/**
+ * Redis backend. Records go through keyv + @keyv/redis under `<prefix>::<key>`; claims (`<prefix>:claim:<key>`)
+ * and sorted indexes (`<prefix>:zset:<index>`) use native commands on the same node-redis client. Records can
+ * never collide with those keys: record keys always continue the prefix with "::".
+ *
+ * Failure model: the offline queue is off and every command has a timeout, so while Redis is unreachable
+ * each call fails fast with StoreUnavailableError; node-redis keeps reconnecting in the background.
+ */
+import KeyvRedis, { createClient } from '@keyv/redis';
+import { Keyv } from 'keyv';
+import { StoreUnavailableError, type Store } from './types.js';
+import { checkScore, normalizeTtl } from './sqlite.js';
+
+const BACKEND = 'redis';
+/** Ceiling of the reconnect backoff: a dead Redis is retried at most this often once backoff saturates. */
+const MAX_RECONNECT_DELAY_MS = 2000;
+
+/** Compare-and-delete: drop the claim only while it still holds the caller's value. */
+const RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
+/** The pino-like subset the store logs through. */
+export interface StoreLogger {
+  warn(obj: object, msg: string): void;
+}
+
+/** Options for {@link openRedisStore}. */
+export interface RedisStoreOptions {
+  url: string;
+  /** Namespace for every key this store writes, so several bridges can share one Redis. Must be non-empty. */
+  prefix: string;
+  /** Bound on each TCP connect attempt, and on how long openRedisStore waits for the first one. Default 2000. */
+  connectTimeoutMs?: number;
+  /** Bound on each command. Default 2000. */
+  commandTimeoutMs?: number;
+  logger?: StoreLogger;
+}
+
+type Client = ReturnType<typeof createClient>;
+
+/** Where the client connects, without credentials, for logs. */
+function describeTarget(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '6379'}`;
+  } catch {
+    return 'unparseable redis url';
+  }
+}
+
+/** The Redis-backed Store. Create it with {@link openRedisStore} (or `createStore({ kind: 'redis', ... })`). */
+export class RedisStore implements Store {
+  readonly kind = 'redis' as const;
+  #closed = false;
+
+  constructor(
+    private readonly client: Client,
+    private readonly keyv: Keyv<unknown>,
+    private readonly prefix: string,
+    private readonly commandTimeoutMs: number,
+  ) {}
+
+  /**
+   * Runs a backend call under the per-command deadline, turning any backend failure into
+   * StoreUnavailableError (caller bugs, TypeError/RangeError, stay as they are). The deadline is ours:
+   * node-redis's own command timeout stops counting once a command is written, so a stalled server would
+   * otherwise hold the caller until the reply came.
+   */
+  async #run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw new StoreUnavailableError(BACKEND, new Error('store is closed'));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StoreUnavailableError(BACKEND, new Error(`no reply within ${this.commandTimeoutMs} ms`))),
+        this.commandTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([fn(), deadline]);
+    } catch (error) {
+      if (error instanceof StoreUnavailableError || error instanceof TypeError || error instanceof RangeError) throw error;
+      throw new StoreUnavailableError(BACKEND, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #claimKey(key: string): string {
+    return `${this.prefix}:claim:${key}`;
+  }
+
+  #zsetKey(index: string): string {
+    return `${this.prefix}:zset:${index}`;
+  }
+
+  get<T>(key: string): Promise<T | undefined> {
+    return this.#run(async () => (await this.keyv.get(key)) as T | undefined);
+  }
+
+  getMany<T>(keys: string[]): Promise<Array<T | undefined>> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return this.#run(async () => (await this.keyv.get(keys)) as Array<T | undefined>);
+  }
+
+  set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
+    return this.#run(async () => {
+      await this.keyv.set(key, value, normalizeTtl(ttlMs));
+    });
+  }
+
+  delete(key: string): Promise<boolean> {
+    return this.#run(() => this.keyv.delete(key));
+  }
+
+  setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
+    return this.#run(async () => {
+      const ttl = normalizeTtl(ttlMs);
+      const reply = await this.client.set(this.#claimKey(key), value, {
+        condition: 'NX',
+        ...(ttl === undefined ? {} : { expiration: { type: 'PX', value: ttl } as const }),
+      });
+      return reply === 'OK';
+    });
+  }
+
+  getClaim(key: string): Promise<string | undefined> {
+    return this.#run(async () => (await this.client.get(this.#claimKey(key))) ?? undefined);
+  }
+
+  releaseClaim(key: string, value: string): Promise<boolean> {
+    return this.#run(async () => {
+      const deleted = await this.client.eval(RELEASE_SCRIPT, { keys: [this.#claimKey(key)], arguments: [value] });
+      return deleted === 1;
+    });
+  }
+
+  zadd(index: string, member: string, score: number): Promise<void> {
+    return this.#run(async () => {
+      checkScore(score, 'score');
+      await this.client.zAdd(this.#zsetKey(index), { score, value: member });
+    });
+  }
+
+  zrem(index: string, member: string): Promise<void> {
+    return this.#run(async () => {
+      await this.client.zRem(this.#zsetKey(index), member);
+    });
+  }
+
+  zrangeByScore(index: string, maxScore: number, limit: number): Promise<Array<{ member: string; score: number }>> {
+    // Redis treats a negative count as "no limit"; the contract says "at most limit", so < 1 means none.
+    if (!(limit >= 1)) return Promise.resolve([]);
+    return this.#run(async () => {
+      checkScore(maxScore, 'maxScore');
+      const rows = await this.client.zRangeByScoreWithScores(this.#zsetKey(index), '-inf', maxScore, {
+        LIMIT: { offset: 0, count: Math.floor(limit) },
+      });
+      return rows.map((row) => ({ member: String(row.value), score: row.score }));
+    });
+  }
+
+  zscore(index: string, member: string): Promise<number | undefined> {
+    return this.#run(async () => (await this.client.zScore(this.#zsetKey(index), member)) ?? undefined);
+  }
+
+  zcard(index: string): Promise<number> {
+    return this.#run(() => this.client.zCard(this.#zsetKey(index)));
+  }
+
+  ping(): Promise<void> {
+    return this.#run(async () => {
+      await this.client.ping();
+    });
+  }
+
+  /** Stops reconnecting and closes the connection (waiting up to one command timeout for replies in flight). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (!this.client.isOpen) return;
+    if (this.client.isReady) {
+      let timer: NodeJS.Timeout | undefined;
+      const giveUp = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.commandTimeoutMs);
+      });
+      await Promise.race([this.client.close(), giveUp]);
+      clearTimeout(timer);
+    } else {
+      // Not connected: nothing to flush; destroy also ends the background reconnect loop.
+      this.client.destroy();
+    }
+  }
+}
+
+/**
+ * Creates the Redis store. It resolves even when Redis is unreachable (after the first connect attempt fails,
+ * or connectTimeoutMs at most), so a process can start and report "not ready": until a connection is
+ * established every call, ping() included, rejects with StoreUnavailableError, and the client keeps
+ * reconnecting in the background (backoff capped at 2 s). Rejects with TypeError on an empty prefix.
+ */
+export async function openRedisStore(opts: RedisStoreOptions): Promise<RedisStore> {
+  if (opts.prefix.length === 0) throw new TypeError('redis store prefix must be non-empty');
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 2000;
+  const commandTimeoutMs = opts.commandTimeoutMs ?? 2000;
+  const target = describeTarget(opts.url);
+  const client: Client = createClient({
+    url: opts.url,
+    // Fail commands at once while disconnected instead of queueing them until Redis returns.
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: connectTimeoutMs,
+      // Never give up (returning a number always): the store must heal by itself when Redis comes back.
+      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 10), MAX_RECONNECT_DELAY_MS) + Math.floor(Math.random() * 100),
+    },
+  });
+
+  // node-redis emits 'error' on every failed attempt; an unhandled 'error' would crash the process. Log
+  // only the transitions (up -> down, down -> up) so an outage does not flood the log.
+  let up = false;
+  let reported = false;
+  client.on('error', (error: unknown) => {
+    if (up || !reported) {
+      opts.logger?.warn({ target, err: error instanceof Error ? error.message : String(error) }, 'redis store unavailable');
+    }
+    up = false;
+    reported = true;
+  });
+  client.on('ready', () => {
+    if (reported) opts.logger?.warn({ target }, 'redis store connection restored');
+    up = true;
+    reported = false;
+  });
+
+  // The adapter reuses our client; useKeyPrefix: false leaves prefixing to the adapter alone (no "p:p::key").
+  const adapter = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
+  const keyv = new Keyv<unknown>(adapter, {
+    namespace: opts.prefix,
+    useKeyPrefix: false,
+    throwOnErrors: true,
+    serialize: (data) => JSON.stringify(data),
+    deserialize: (text) => JSON.parse(text),
+  });
+
+  await firstAttempt(client, connectTimeoutMs);
+  return new RedisStore(client, keyv, opts.prefix, commandTimeoutMs);
+}
+
+/** Starts connecting and resolves on the first outcome (ready, error, or timeout); retries continue after. */
+function firstAttempt(client: Client, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const finish = (): void => {
+      clearTimeout(timer);
+      client.off('ready', finish);
+      client.off('error', finish);
+      resolve();
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    client.on('ready', finish);
+    client.on('error', finish);
+    // connect() settles only once connected (retries never stop); its failures arrive as 'error' events.
+    client.connect().catch(() => undefined);
+  });
+}

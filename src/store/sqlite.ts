@@ -1,0 +1,238 @@
+/**
+ * Embedded SQLite backend. Records go through keyv + @keyv/sqlite (table `keyv`); claims and sorted indexes
+ * live in two extra tables of the same file, reached through the adapter's own connection (`query`), so one
+ * file holds everything and every statement below is atomic on its own.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { KeyvSqlite } from '@keyv/sqlite';
+import { Keyv } from 'keyv';
+import { StoreUnavailableError, type Store } from './types.js';
+
+const BACKEND = 'sqlite';
+/** How long a statement waits for another connection's write lock before failing (SQLITE_BUSY). */
+const BUSY_TIMEOUT_MS = 5000;
+
+const SCHEMA = [
+  // WAL lets readers proceed during a write and makes concurrent processes on one file far less likely to block.
+  'PRAGMA journal_mode = WAL',
+  'PRAGMA synchronous = NORMAL',
+  'CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER)',
+  'CREATE TABLE IF NOT EXISTS zset (idx TEXT NOT NULL, member TEXT NOT NULL, score REAL NOT NULL, PRIMARY KEY (idx, member))',
+  'CREATE INDEX IF NOT EXISTS zset_by_score ON zset (idx, score)',
+];
+
+/**
+ * Validates an optional TTL. `undefined` and 0 mean "no expiry" (keyv's convention); anything else must be a
+ * positive finite number and is rounded up to whole milliseconds.
+ */
+export function normalizeTtl(ttlMs: number | undefined): number | undefined {
+  if (ttlMs === undefined || ttlMs === 0) return undefined;
+  if (!Number.isFinite(ttlMs) || ttlMs < 0) throw new RangeError(`ttlMs must be a positive number, got ${ttlMs}`);
+  return Math.ceil(ttlMs);
+}
+
+/** Rejects NaN scores early: neither backend can order them. */
+export function checkScore(score: number, what: string): void {
+  if (Number.isNaN(score)) throw new RangeError(`${what} must be a number, got NaN`);
+}
+
+/** The SQLite-backed Store. Create it with {@link openSqliteStore} (or `createStore({ kind: 'sqlite', ... })`). */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  #closed = false;
+
+  private constructor(
+    private readonly adapter: KeyvSqlite,
+    private readonly keyv: Keyv<unknown>,
+  ) {}
+
+  /** @internal Opens the file and creates the tables; used by openSqliteStore. */
+  static async open(path: string): Promise<SqliteStore> {
+    const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: BUSY_TIMEOUT_MS });
+    // No namespace: the file belongs to one bridge, and keyv's "ns:" prefixing would make "ns:x" and "x" collide.
+    const keyv = new Keyv<unknown>(adapter, {
+      namespace: undefined,
+      serialize: (data) => JSON.stringify(data),
+      deserialize: (text) => JSON.parse(text),
+      throwOnErrors: true,
+    });
+    const store = new SqliteStore(adapter, keyv);
+    try {
+      for (const sql of SCHEMA) await adapter.query(sql);
+    } catch (error) {
+      await adapter.close().catch(() => undefined);
+      throw new StoreUnavailableError(BACKEND, error);
+    }
+    return store;
+  }
+
+  /** Runs a backend call, turning any backend failure into StoreUnavailableError (caller bugs stay as-is). */
+  async #run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw new StoreUnavailableError(BACKEND, new Error('store is closed'));
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof StoreUnavailableError || error instanceof TypeError || error instanceof RangeError) throw error;
+      throw new StoreUnavailableError(BACKEND, error);
+    }
+  }
+
+  async #rows<R>(sql: string, ...params: unknown[]): Promise<R[]> {
+    // @keyv/sqlite types query's result as any; every statement here selects the columns named in R.
+    return (await this.adapter.query(sql, ...params)) as R[];
+  }
+
+  get<T>(key: string): Promise<T | undefined> {
+    return this.#run(async () => (await this.keyv.get(key)) as T | undefined);
+  }
+
+  getMany<T>(keys: string[]): Promise<Array<T | undefined>> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return this.#run(async () => (await this.keyv.get(keys)) as Array<T | undefined>);
+  }
+
+  set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
+    return this.#run(async () => {
+      await this.keyv.set(key, value, normalizeTtl(ttlMs));
+    });
+  }
+
+  delete(key: string): Promise<boolean> {
+    return this.#run(() => this.keyv.delete(key));
+  }
+
+  setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
+    return this.#run(async () => {
+      const ttl = normalizeTtl(ttlMs);
+      const now = Date.now();
+      // One statement: insert, or take over a row whose claim has expired; RETURNING yields a row only if we wrote.
+      const rows = await this.#rows<{ key: string }>(
+        `INSERT INTO claims (key, value, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
+         WHERE claims.expires_at IS NOT NULL AND claims.expires_at <= ?
+         RETURNING key`,
+        key,
+        value,
+        ttl === undefined ? null : now + ttl,
+        now,
+      );
+      return rows.length === 1;
+    });
+  }
+
+  getClaim(key: string): Promise<string | undefined> {
+    return this.#run(async () => {
+      const rows = await this.#rows<{ value: string }>(
+        'SELECT value FROM claims WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)',
+        key,
+        Date.now(),
+      );
+      return rows[0]?.value;
+    });
+  }
+
+  releaseClaim(key: string, value: string): Promise<boolean> {
+    return this.#run(async () => {
+      // An expired claim counts as already gone, as it would on Redis.
+      const rows = await this.#rows<{ key: string }>(
+        'DELETE FROM claims WHERE key = ? AND value = ? AND (expires_at IS NULL OR expires_at > ?) RETURNING key',
+        key,
+        value,
+        Date.now(),
+      );
+      return rows.length === 1;
+    });
+  }
+
+  zadd(index: string, member: string, score: number): Promise<void> {
+    return this.#run(async () => {
+      checkScore(score, 'score');
+      await this.#rows(
+        'INSERT INTO zset (idx, member, score) VALUES (?, ?, ?) ON CONFLICT (idx, member) DO UPDATE SET score = excluded.score',
+        index,
+        member,
+        score,
+      );
+    });
+  }
+
+  zrem(index: string, member: string): Promise<void> {
+    return this.#run(async () => {
+      await this.#rows('DELETE FROM zset WHERE idx = ? AND member = ?', index, member);
+    });
+  }
+
+  zrangeByScore(index: string, maxScore: number, limit: number): Promise<Array<{ member: string; score: number }>> {
+    if (!(limit >= 1)) return Promise.resolve([]);
+    return this.#run(async () => {
+      checkScore(maxScore, 'maxScore');
+      // Ties ordered by member (binary), matching Redis.
+      return this.#rows<{ member: string; score: number }>(
+        'SELECT member, score FROM zset WHERE idx = ? AND score <= ? ORDER BY score, member LIMIT ?',
+        index,
+        maxScore,
+        Math.floor(limit),
+      );
+    });
+  }
+
+  zscore(index: string, member: string): Promise<number | undefined> {
+    return this.#run(async () => {
+      const rows = await this.#rows<{ score: number }>('SELECT score FROM zset WHERE idx = ? AND member = ?', index, member);
+      return rows[0]?.score;
+    });
+  }
+
+  zcard(index: string): Promise<number> {
+    return this.#run(async () => {
+      const rows = await this.#rows<{ n: number }>('SELECT COUNT(*) AS n FROM zset WHERE idx = ?', index);
+      return rows[0]?.n ?? 0;
+    });
+  }
+
+  /**
+   * Deletes expired records and claims. keyv only drops an expired record when it is read, so without this
+   * the file keeps every record ever written with a TTL; call it periodically (e.g. from the scheduler).
+   */
+  sweepExpired(): Promise<{ records: number; claims: number }> {
+    return this.#run(async () => {
+      const now = Date.now();
+      // keyv expires a record when now > expires; values are JSON ({"value":…,"expires":…}) since we serialize so.
+      const records = await this.#rows(
+        `DELETE FROM keyv WHERE json_valid(value) AND json_extract(value, '$.expires') < ? RETURNING 1`,
+        now,
+      );
+      const claims = await this.#rows('DELETE FROM claims WHERE expires_at IS NOT NULL AND expires_at <= ? RETURNING 1', now);
+      return { records: records.length, claims: claims.length };
+    });
+  }
+
+  ping(): Promise<void> {
+    return this.#run(async () => {
+      await this.#rows('SELECT 1');
+    });
+  }
+
+  /** Closes the file. Idempotent; later calls reject with StoreUnavailableError. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.adapter.close();
+  }
+}
+
+/**
+ * Opens (creating if needed) the SQLite store at `path`, creating its parent directory; `':memory:'` gives a
+ * private in-memory database. Rejects with StoreUnavailableError when the file cannot be opened.
+ */
+export async function openSqliteStore(path: string): Promise<SqliteStore> {
+  if (path !== ':memory:') {
+    try {
+      await mkdir(dirname(path), { recursive: true });
+    } catch (error) {
+      throw new StoreUnavailableError(BACKEND, error);
+    }
+  }
+  return SqliteStore.open(path);
+}
