@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Store } from '../store/types.js';
+
+/** Thrown by withLock when another holder keeps the lock past the caller's waitMs. */
+export class LockBusyError extends Error {
+  constructor(readonly lockName: string, readonly waitedMs: number) {
+    super(`lock ${lockName} is busy (waited ${waitedMs} ms)`);
+    this.name = 'LockBusyError';
+  }
+}
+
+/** How long a lock may be held before it expires on its own, and how long to wait for it. */
+export interface LockOptions {
+  /** Expiry of the lock, so a crashed holder cannot block others forever. Default 10 s. */
+  ttlMs?: number;
+  /** How long to keep retrying before giving up with LockBusyError. Default 5 s. */
+  waitMs?: number;
+}
+
+const DEFAULT_TTL_MS = 10_000;
+const DEFAULT_WAIT_MS = 5_000;
+
+/**
+ * Runs fn while holding the mutex `lock:<name>` in the store. Because the lock is a store claim
+ * (SET NX PX on Redis), it excludes holders in other processes that share the same Redis.
+ *
+ * Meant for short critical sections (read-modify-write of a few records), never for network calls to
+ * third parties: fn must finish well within ttlMs, otherwise the lock expires and another holder may enter.
+ * Not reentrant: calling withLock for the same name inside fn waits for itself and fails with LockBusyError.
+ */
+export async function withLock<T>(store: Store, name: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+  const key = `lock:${name}`;
+  const ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
+  const waitMs = opts.waitMs ?? DEFAULT_WAIT_MS;
+  // A random owner token makes release a compare-and-delete: a holder whose lock expired cannot free
+  // the lock that someone else has taken since.
+  const owner = randomUUID();
+  const started = Date.now();
+  let pause = 5;
+  while (!(await store.setIfAbsent(key, owner, ttlMs))) {
+    const waited = Date.now() - started;
+    if (waited >= waitMs) throw new LockBusyError(name, waited);
+    // Jittered, slowly growing pauses keep contending replicas from polling the store in lockstep.
+    await sleep(Math.min(pause + Math.random() * pause, waitMs - waited));
+    pause = Math.min(pause * 2, 100);
+  }
+  try {
+    return await fn();
+  } finally {
+    // A failed release must not turn finished work into an error (or mask fn's own error): the TTL frees
+    // the lock anyway.
+    await store.releaseClaim(key, owner).catch(() => false);
+  }
+}

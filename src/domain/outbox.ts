@@ -1,0 +1,187 @@
+import type { Store } from '../store/types.js';
+import type { WorkableResult } from '../workable/payload.js';
+import { withLock } from './lock.js';
+
+/**
+ * The outbox: results that must reach Workable, kept in the store until Workable has them.
+ *
+ * Keys: `outbox:<id>` (entry) + zset `outbox:due` (score = nextAttemptAt ms); `deadletter:<id>` + zset
+ * `deadletters` (score = when it died); `attempts:<id>` (the last ATTEMPT_LOG_SIZE attempts).
+ * Every change to an interview's entries happens under withLock(`interview:<id>`). Writes are ordered so a
+ * crash between two of them leaves at worst an index member without an entry (cleaned up by deliverDue)
+ * or a result in both outbox and dead letters (the outbox wins), never a result that nothing will send.
+ */
+export interface OutboxEntry {
+  interviewId: string;
+  accountId: string;
+  callbackUrl: string;
+  payload: WorkableResult;
+  /** Hash of payload, compared with the interview's deliveredHash for level-triggered delivery. */
+  hash: string;
+  /** When the current payload was enqueued. */
+  enqueuedAt: string;
+  /** When this interview entered the outbox; the give-up horizon counts from here. */
+  firstEnqueuedAt: string;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError?: string;
+  lastStatus?: number;
+}
+
+/** A result Workable refused, or that could not be delivered within the horizon. */
+export interface DeadLetter extends OutboxEntry {
+  deadAt: string;
+  reason: string;
+  status?: number;
+}
+
+/** One row of the attempt log. */
+export interface AttemptRecord {
+  at: string;
+  status?: number;
+  outcome: 'delivered' | 'conflict' | 'retry' | 'dead';
+  error?: string;
+  durationMs: number;
+  hash: string;
+}
+
+/** What enqueue did: a new entry, a newer payload on a pending entry, a dead letter brought back, or nothing. */
+export type EnqueueResult = 'queued' | 'replaced' | 'revived' | 'unchanged';
+
+export const DUE_INDEX = 'outbox:due';
+export const DEAD_INDEX = 'deadletters';
+export const ATTEMPT_LOG_SIZE = 200;
+/** zrangeByScore with "everything": a finite bound, since not every backend accepts Infinity. */
+const ALL = Number.MAX_SAFE_INTEGER;
+
+export const outboxKey = (id: string): string => `outbox:${id}`;
+export const deadLetterKey = (id: string): string => `deadletter:${id}`;
+export const attemptsKey = (id: string): string => `attempts:${id}`;
+/** Name for withLock guarding everything the bridge stores about one interview. */
+export const interviewLock = (id: string): string => `interview:${id}`;
+
+/** What enqueue takes: the interview's current Workable payload and its hash. */
+export interface EnqueueInput {
+  interviewId: string;
+  accountId: string;
+  callbackUrl: string;
+  payload: WorkableResult;
+  hash: string;
+}
+
+/**
+ * Puts a result in the outbox, due now. The newest result wins: a pending entry's payload is replaced
+ * (keeping its attempt count and horizon), and a dead letter with a different payload is replaced and
+ * revived. Enqueueing the payload already pending or dead-lettered (same hash) changes nothing, so a
+ * reconcile loop that re-enqueues on every cycle neither defeats backoff nor resurrects a refused result.
+ * Takes withLock(`interview:<id>`); a caller already holding it uses enqueueLocked (the lock is not reentrant).
+ */
+export async function enqueue(store: Store, e: EnqueueInput, now: Date): Promise<EnqueueResult> {
+  return withLock(store, interviewLock(e.interviewId), () => enqueueLocked(store, e, now));
+}
+
+/** enqueue for a caller that already holds withLock(`interview:<id>`), e.g. reconcile. */
+export async function enqueueLocked(store: Store, e: EnqueueInput, now: Date): Promise<EnqueueResult> {
+  const id = e.interviewId;
+  const at = now.toISOString();
+  const existing = await store.get<OutboxEntry>(outboxKey(id));
+  if (existing !== undefined) {
+    if (existing.hash === e.hash) return 'unchanged';
+    await putDue(store, { ...existing, ...e, enqueuedAt: at, nextAttemptAt: at });
+    return 'replaced';
+  }
+  const dead = await store.get<DeadLetter>(deadLetterKey(id));
+  if (dead?.hash === e.hash) return 'unchanged';
+  await putDue(store, { ...e, enqueuedAt: at, firstEnqueuedAt: at, attempts: 0, nextAttemptAt: at });
+  if (dead === undefined) return 'queued';
+  await removeDeadLetter(store, id);
+  return 'revived';
+}
+
+/** Entries due at `now`, earliest first. */
+export async function listDue(store: Store, now: Date, limit: number): Promise<OutboxEntry[]> {
+  const due = await store.zrangeByScore(DUE_INDEX, now.getTime(), limit);
+  const entries = await store.getMany<OutboxEntry>(due.map((d) => outboxKey(d.member)));
+  return entries.filter((x): x is OutboxEntry => x !== undefined);
+}
+
+/** Dead letters, oldest first. */
+export async function listDeadLetters(store: Store, limit: number): Promise<DeadLetter[]> {
+  const dead = await store.zrangeByScore(DEAD_INDEX, ALL, limit);
+  const letters = await store.getMany<DeadLetter>(dead.map((d) => deadLetterKey(d.member)));
+  return letters.filter((x): x is DeadLetter => x !== undefined);
+}
+
+/**
+ * Operator action: sends a dead letter again, due now, with a fresh attempt count and horizon.
+ * False when the interview has no dead letter.
+ */
+export async function redeliver(store: Store, interviewId: string, now: Date): Promise<boolean> {
+  return withLock(store, interviewLock(interviewId), async () => {
+    const dead = await store.get<DeadLetter>(deadLetterKey(interviewId));
+    if (dead === undefined) return false;
+    const at = now.toISOString();
+    const pending = await store.get<OutboxEntry>(outboxKey(interviewId));
+    // A pending entry can only be newer (enqueue replaces dead letters), so it is the one to send.
+    const { deadAt: _deadAt, reason: _reason, status: _status, ...base } = dead;
+    const entry: OutboxEntry = pending ?? { ...base, attempts: 0, firstEnqueuedAt: at };
+    await putDue(store, { ...entry, nextAttemptAt: at });
+    await removeDeadLetter(store, interviewId);
+    return true;
+  });
+}
+
+/** The attempt log of one interview, oldest first. */
+export async function getAttempts(store: Store, interviewId: string): Promise<AttemptRecord[]> {
+  return (await store.get<AttemptRecord[]>(attemptsKey(interviewId))) ?? [];
+}
+
+/** Number of results waiting for delivery. */
+export async function outboxSize(store: Store): Promise<number> {
+  return store.zcard(DUE_INDEX);
+}
+
+/** Number of dead letters. */
+export async function deadLetterCount(store: Store): Promise<number> {
+  return store.zcard(DEAD_INDEX);
+}
+
+/** Appends to the attempt log, keeping the newest ATTEMPT_LOG_SIZE. Caller holds the interview lock. */
+export async function recordAttempt(store: Store, interviewId: string, attempt: AttemptRecord): Promise<void> {
+  const log = await getAttempts(store, interviewId);
+  log.push(attempt);
+  await store.set(attemptsKey(interviewId), log.slice(-ATTEMPT_LOG_SIZE));
+}
+
+/** Writes an entry and schedules it at its nextAttemptAt. Caller holds the interview lock. */
+export async function putDue(store: Store, entry: OutboxEntry): Promise<void> {
+  // Index first: an index member without an entry is harmless, an entry without one would never be sent.
+  await store.zadd(DUE_INDEX, entry.interviewId, Date.parse(entry.nextAttemptAt));
+  await store.set(outboxKey(entry.interviewId), entry);
+}
+
+/** Removes a delivered entry. Caller holds the interview lock. */
+export async function removeFromOutbox(store: Store, interviewId: string): Promise<void> {
+  await store.delete(outboxKey(interviewId));
+  await store.zrem(DUE_INDEX, interviewId);
+}
+
+/** Moves an entry to the dead letters. Caller holds the interview lock. */
+export async function moveToDeadLetter(
+  store: Store,
+  entry: OutboxEntry,
+  d: { reason: string; status?: number; now: Date },
+): Promise<void> {
+  const letter: DeadLetter = { ...entry, deadAt: d.now.toISOString(), reason: d.reason };
+  if (d.status !== undefined) letter.status = d.status;
+  // Dead letter first: a crash in between leaves the result in both places, and the outbox simply retries.
+  await store.set(deadLetterKey(entry.interviewId), letter);
+  await store.zadd(DEAD_INDEX, entry.interviewId, d.now.getTime());
+  await removeFromOutbox(store, entry.interviewId);
+}
+
+/** Deletes a dead letter and its index member. Caller holds the interview lock. */
+export async function removeDeadLetter(store: Store, interviewId: string): Promise<void> {
+  await store.delete(deadLetterKey(interviewId));
+  await store.zrem(DEAD_INDEX, interviewId);
+}

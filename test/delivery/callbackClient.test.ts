@@ -1,0 +1,141 @@
+import { expect } from 'chai';
+import { createCallbackClient, parseRetryAfter } from '../../src/workable/callbackClient.js';
+import type { WorkableResult } from '../../src/workable/payload.js';
+import { closedPortUrl, startReceiver, type Receiver } from './receiver.js';
+
+const TOKEN = 'wk-secret-token-5f3a9c';
+const result: WorkableResult = {
+  status: 'completed',
+  results_url: 'https://bridge.example/interviews/abc',
+  interview: { score: '87', grade: 'excelled', duration: '00:12:31', details: { q1: 'yes', nested: { a: 1 } } },
+};
+
+describe('callback client', () => {
+  let receiver: Receiver;
+  const client = createCallbackClient({ timeoutMs: 400, userAgent: 'bridge-test/1.0' });
+
+  beforeEach(async () => {
+    receiver = await startReceiver();
+  });
+  afterEach(async () => {
+    await receiver.close();
+  });
+
+  it('PUTs the JSON body with the bearer token, content type and user agent', async () => {
+    const outcome = await client.put(`${receiver.url}/interviews/8823119`, TOKEN, result);
+    expect(outcome.kind).to.equal('delivered');
+    expect(outcome.status).to.equal(200);
+    expect(receiver.requests).to.have.length(1);
+    const [req] = receiver.requests;
+    expect(req?.method).to.equal('PUT');
+    expect(req?.path).to.equal('/interviews/8823119');
+    expect(req?.headers['authorization']).to.equal(`Bearer ${TOKEN}`);
+    expect(req?.headers['content-type']).to.equal('application/json');
+    expect(req?.headers['user-agent']).to.equal('bridge-test/1.0');
+    expect(req?.body).to.equal(JSON.stringify(result));
+    expect(JSON.parse(req?.body ?? '')).to.deep.equal(result);
+  });
+
+  const table: Array<[status: number, kind: string]> = [
+    [200, 'delivered'], [201, 'delivered'], [204, 'delivered'], [409, 'conflict'],
+    [500, 'retry'], [502, 'retry'], [503, 'retry'], [429, 'retry'], [408, 'retry'],
+    [400, 'dead'], [401, 'dead'], [403, 'dead'], [404, 'dead'], [422, 'dead'], [410, 'dead'], [304, 'dead'],
+  ];
+  for (const [status, kind] of table) {
+    it(`classifies HTTP ${status} as ${kind}`, async () => {
+      receiver.respond = () => ({ status });
+      const outcome = await client.put(`${receiver.url}/cb`, TOKEN, result);
+      expect(outcome.kind).to.equal(kind);
+      expect(outcome.status).to.equal(status);
+      expect(outcome.durationMs).to.be.a('number').and.at.least(0);
+    });
+  }
+
+  it('puts the status and a body snippet in the error of a dead letter, with the token redacted', async () => {
+    receiver.respond = () => ({ status: 401, body: `{"status":401,"message":"Invalid Token ${TOKEN}"}` });
+    const outcome = await client.put(`${receiver.url}/cb`, TOKEN, result);
+    expect(outcome).to.include({ kind: 'dead', status: 401 });
+    expect(outcome.error).to.equal('HTTP 401: {"status":401,"message":"Invalid Token [redacted]"}');
+  });
+
+  it('reads Retry-After given in seconds', async () => {
+    receiver.respond = () => ({ status: 429, headers: { 'Retry-After': '120' } });
+    const outcome = await client.put(`${receiver.url}/cb`, TOKEN, result);
+    expect(outcome).to.include({ kind: 'retry', status: 429, retryAfterMs: 120_000 });
+  });
+
+  it('reads Retry-After given as an HTTP date', async () => {
+    const at = new Date(Date.now() + 90_000).toUTCString();
+    receiver.respond = () => ({ status: 503, headers: { 'Retry-After': at } });
+    const outcome = await client.put(`${receiver.url}/cb`, TOKEN, result);
+    expect(outcome.kind).to.equal('retry');
+    // HTTP dates have whole-second precision, so the delay lands within a second below 90 s.
+    expect(outcome.retryAfterMs).to.be.within(88_000, 90_000);
+  });
+
+  it('does not follow a redirect, which would carry the token elsewhere, and dead-letters it', async () => {
+    receiver.respond = (req) =>
+      req.path === '/moved' ? { status: 302, headers: { Location: `${receiver.url}/elsewhere` } } : { status: 200 };
+    const outcome = await client.put(`${receiver.url}/moved`, TOKEN, result);
+    expect(outcome).to.include({ kind: 'dead', status: 302 });
+    expect(outcome.error).to.equal(`HTTP 302: redirect to ${receiver.url}/elsewhere not followed`);
+    expect(receiver.hits('/elsewhere')).to.have.length(0);
+    expect(receiver.requests).to.have.length(1);
+  });
+
+  it('gives up on a slow receiver at the timeout and asks for a retry', async () => {
+    receiver.respond = () => ({ status: 200, delayMs: 1500 });
+    const outcome = await client.put(`${receiver.url}/slow`, TOKEN, result);
+    expect(outcome.kind).to.equal('retry');
+    expect(outcome.status).to.equal(undefined);
+    expect(outcome.error).to.equal('timeout after 400 ms');
+    expect(outcome.durationMs).to.be.within(350, 1200);
+  });
+
+  it('asks for a retry when nothing listens on the port, without leaking the token', async () => {
+    const outcome = await client.put(`${await closedPortUrl()}/cb`, TOKEN, result);
+    expect(outcome.kind).to.equal('retry');
+    expect(outcome.error).to.match(/^ECONNREFUSED: /);
+    expect(outcome.error).not.to.include(TOKEN);
+  });
+
+  it('dead-letters a URL refused by the callback policy without calling it', async () => {
+    const strict = createCallbackClient({
+      timeoutMs: 400,
+      userAgent: 'bridge-test/1.0',
+      checkUrl: async (url) => {
+        throw new Error(`host of ${url} is not allowed`);
+      },
+    });
+    const outcome = await strict.put(`${receiver.url}/cb`, TOKEN, result);
+    expect(outcome.kind).to.equal('dead');
+    expect(outcome.error).to.equal(`refused by callback policy: host of ${receiver.url}/cb is not allowed`);
+    expect(receiver.requests).to.have.length(0);
+  });
+
+  it('dead-letters an unparseable or non-HTTP callback URL', async () => {
+    expect((await client.put('not a url', TOKEN, result)).error).to.equal('callback_url is not a valid URL');
+    expect((await client.put('ftp://example.com/x', TOKEN, result)).kind).to.equal('dead');
+  });
+});
+
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2025-01-01T00:00:00Z');
+  const cases: Array<[input: unknown, expected: number | undefined]> = [
+    ['0', 0],
+    ['120', 120_000],
+    [' 5 ', 5000],
+    ['Wed, 01 Jan 2025 00:02:00 GMT', 120_000],
+    ['Tue, 31 Dec 2024 23:00:00 GMT', 0],
+    ['-5', undefined],
+    ['1.5', undefined],
+    ['soon', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ];
+  for (const [input, expected] of cases) {
+    it(`${JSON.stringify(input)} -> ${String(expected)}`, () => {
+      expect(parseRetryAfter(input, now)).to.equal(expected);
+    });
+  }
+});
