@@ -1,0 +1,143 @@
+/**
+ * The sandbox control API: JSON under /_sandbox, for tests and demos to act as the candidate, the
+ * recruiter and the network. Full reference in docs/sandbox.md.
+ *
+ *   GET  /_sandbox/positions                       seeded positions (incl. archived)
+ *   GET  /_sandbox/interviews?email=&externalId=   list interviews (state, score, externalId, position)
+ *   GET  /_sandbox/interviews/:id                  one interview
+ *   POST /_sandbox/interviews/:id/start            candidate opened it (no webhook: Hireflix sends none)
+ *   POST /_sandbox/interviews/:id/finish           {score?, answers?: [{transcript?}], durationSeconds?}
+ *   POST /_sandbox/interviews/:id/score            {score: 0.5..5 | null}
+ *   POST /_sandbox/interviews/:id/shortlist | /discard | /delete
+ *   GET  /_sandbox/invitations                     invitation e-mails sent per (positionId, email)
+ *   POST /_sandbox/webhooks                        {url?, secret?, enabled?}; GET shows the config
+ *   GET  /_sandbox/webhooks/deliveries             every webhook sent, with the receiver's status
+ *   POST /_sandbox/faults                          {mode: rate_limit|error|timeout, count, retryAfterSeconds?}
+ *   POST /_sandbox/quota                           {remaining: n | null} invitations left this period
+ *   GET  /_sandbox/stats                           GraphQL requests received, total and per operation
+ *   POST /_sandbox/reset                           back to the seed; faults, counters and deliveries cleared
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { SandboxState } from './state.js';
+import { FAULT_MODES, type FaultMode } from './faults.js';
+import { SandboxError, isValidScore, type FinishInput } from './store.js';
+import { controlView } from './views.js';
+
+function bodyOf(ctx: Context): Record<string, unknown> {
+  const body: unknown = ctx.request.body;
+  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+}
+
+function optionalNumber(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new SandboxError(400, `${name} must be a non-negative number`);
+  return value;
+}
+
+function finishInput(body: Record<string, unknown>): FinishInput {
+  const out: FinishInput = {};
+  if (body.score !== undefined) {
+    if (!isValidScore(body.score)) throw new SandboxError(400, 'score must be 0.5 to 5 in half steps, or null');
+    out.score = body.score;
+  }
+  if (body.answers !== undefined) {
+    if (!Array.isArray(body.answers)) throw new SandboxError(400, 'answers must be an array');
+    out.answers = body.answers.map((a: unknown) => {
+      const t = typeof a === 'object' && a !== null ? (a as { transcript?: unknown }).transcript : undefined;
+      return typeof t === 'string' ? { transcript: t } : {};
+    });
+  }
+  const durationSeconds = optionalNumber(body.durationSeconds, 'durationSeconds');
+  if (durationSeconds !== undefined) out.durationSeconds = durationSeconds;
+  return out;
+}
+
+/** Builds the /_sandbox router over the sandbox state. */
+export function controlRouter(s: SandboxState): Router {
+  const r = new Router({ prefix: '/_sandbox' });
+  const view = (id: string) => {
+    const iv = s.store.mustGet(id);
+    return controlView(iv, s.store.position(iv.positionId), s.baseUrl());
+  };
+
+  r.get('/positions', (ctx) => {
+    ctx.body = s.store.positions().map(({ id, name, archived }) => ({ id, name, archived }));
+  });
+  r.get('/interviews', (ctx) => {
+    const email = typeof ctx.query.email === 'string' ? ctx.query.email.toLowerCase() : undefined;
+    const externalId = typeof ctx.query.externalId === 'string' ? ctx.query.externalId : undefined;
+    ctx.body = s.store
+      .all()
+      .filter((iv) => email === undefined || iv.candidate.email.toLowerCase() === email)
+      .filter((iv) => externalId === undefined || iv.externalId === externalId)
+      .map((iv) => controlView(iv, s.store.position(iv.positionId), s.baseUrl()));
+  });
+  r.get('/interviews/:id', (ctx) => {
+    ctx.body = view(ctx.params.id ?? '');
+  });
+  r.post('/interviews/:id/:action', (ctx) => {
+    const id = ctx.params.id ?? '';
+    const body = bodyOf(ctx);
+    switch (ctx.params.action) {
+      case 'start': s.store.start(id); break;
+      case 'finish': s.store.finish(id, finishInput(body)); break;
+      case 'score':
+        if (!('score' in body)) throw new SandboxError(400, 'body must be {"score": 0.5..5 or null}');
+        s.store.setScore(id, body.score);
+        break;
+      case 'shortlist': s.store.setStatus(id, 'shortlisted'); break;
+      case 'discard': s.store.setStatus(id, 'discarded'); break;
+      case 'delete': {
+        const gone = view(id);
+        s.store.remove(id);
+        ctx.body = { ...gone, deleted: true };
+        return;
+      }
+      default: throw new SandboxError(404, `unknown action ${ctx.params.action ?? ''}`);
+    }
+    ctx.body = view(id);
+  });
+  r.get('/invitations', (ctx) => {
+    ctx.body = s.store.invitations();
+  });
+  r.get('/webhooks', (ctx) => {
+    ctx.body = s.webhooks.config();
+  });
+  r.post('/webhooks', (ctx) => {
+    const b = bodyOf(ctx);
+    const patch: { url?: string | null; secret?: string | null; enabled?: boolean } = {};
+    if ('url' in b) patch.url = typeof b.url === 'string' && b.url !== '' ? b.url : null;
+    if ('secret' in b) patch.secret = typeof b.secret === 'string' && b.secret !== '' ? b.secret : null;
+    if ('enabled' in b) patch.enabled = b.enabled === true;
+    ctx.body = s.webhooks.configure(patch);
+  });
+  r.get('/webhooks/deliveries', (ctx) => {
+    ctx.body = s.webhooks.deliveries();
+  });
+  r.get('/faults', (ctx) => {
+    ctx.body = s.faults.current() ?? { mode: null, remaining: 0 };
+  });
+  r.post('/faults', (ctx) => {
+    const b = bodyOf(ctx);
+    if (!FAULT_MODES.includes(b.mode as FaultMode)) throw new SandboxError(400, `mode must be one of ${FAULT_MODES.join(', ')}`);
+    const count = optionalNumber(b.count, 'count') ?? 1;
+    const retryAfterSeconds = optionalNumber(b.retryAfterSeconds, 'retryAfterSeconds');
+    s.faults.set({ mode: b.mode as FaultMode, remaining: Math.floor(count), ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
+    ctx.body = s.faults.current() ?? { mode: null, remaining: 0 };
+  });
+  r.post('/quota', (ctx) => {
+    const remaining = bodyOf(ctx).remaining;
+    if (remaining !== null) optionalNumber(remaining, 'remaining');
+    s.store.setQuota(typeof remaining === 'number' ? Math.floor(remaining) : null);
+    ctx.body = { remaining: remaining ?? null };
+  });
+  r.get('/stats', (ctx) => {
+    ctx.body = { graphqlRequests: s.stats.requests, byOperation: s.stats.byOperation };
+  });
+  r.post('/reset', (ctx) => {
+    s.reset();
+    ctx.body = { reset: true };
+  });
+  return r;
+}

@@ -1,0 +1,146 @@
+/**
+ * Root value for the sandbox schema. graphql-js's default resolver calls a function-valued property with
+ * (args, context, info), so nested fields with arguments (interviewList, share, archive) are closures here.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SandboxInterview, SandboxStatus } from './model.js';
+import type { InviteOutcome, SandboxStore } from './store.js';
+import { graphqlInterview } from './views.js';
+
+export interface ShareLinkRecord {
+  interviewId: string;
+  expiresAt: number;
+}
+
+export interface ResolverDeps {
+  store: SandboxStore;
+  shares: Map<string, ShareLinkRecord>;
+  baseUrl: () => string;
+  now: () => number;
+}
+
+interface StringFilter { equal?: string | null; regex?: string | null }
+interface ListArgs {
+  pagination?: { limit?: number | null; lastCursor?: string | null } | null;
+  filter?: { status?: StringFilter | null; email?: StringFilter | null; lastName?: StringFilter | null } | null;
+  sort?: { field: 'createdAt' | 'updatedAt'; direction: 'ASC' | 'DESC' } | null;
+}
+
+const STAGE_TO_STATUS: Record<string, SandboxStatus> = { to_evaluate: 'completed' };
+
+function matches(value: string, f: StringFilter | null | undefined): boolean {
+  if (!f) return true;
+  if (typeof f.equal === 'string' && value.toLowerCase() !== f.equal.toLowerCase()) return false;
+  if (typeof f.regex === 'string' && !new RegExp(f.regex, 'i').test(value)) return false;
+  return true;
+}
+
+function encodeCursor(sortValue: number, id: string): string {
+  return Buffer.from(JSON.stringify([sortValue, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [number, string] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && typeof parsed[0] === 'number' && typeof parsed[1] === 'string') return [parsed[0], parsed[1]];
+  } catch {
+    // an unreadable cursor restarts from the top, like a missing one
+  }
+  return undefined;
+}
+
+/** Keyset pagination: the cursor is the last item's (sort value, id), so pages stay stable under inserts. */
+function listPage(deps: ResolverDeps, positionId: string, args: ListArgs) {
+  const field = args.sort?.field ?? 'createdAt';
+  const dir = args.sort?.direction === 'ASC' ? 1 : -1;
+  const limit = Math.min(Math.max(args.pagination?.limit ?? 20, 1), 100);
+  const f = args.filter;
+  const wantStatus = f?.status?.equal ? (STAGE_TO_STATUS[f.status.equal] ?? f.status.equal) : undefined;
+  const compare = (a: [number, string], b: [number, string]) => dir * (a[0] - b[0] || a[1].localeCompare(b[1]));
+  const key = (iv: SandboxInterview): [number, string] => [iv[field], iv.id];
+  let items = deps.store
+    .all()
+    .filter((iv) => iv.positionId === positionId)
+    .filter((iv) => wantStatus === undefined || iv.status === wantStatus)
+    .filter((iv) => matches(iv.candidate.email, f?.email) && matches(iv.candidate.lastName, f?.lastName))
+    .sort((a, b) => compare(key(a), key(b)));
+  const after = args.pagination?.lastCursor ? decodeCursor(args.pagination.lastCursor) : undefined;
+  if (after) items = items.filter((iv) => compare(key(iv), after) > 0);
+  const page = items.slice(0, limit);
+  const last = page[page.length - 1];
+  const position = deps.store.position(positionId);
+  return {
+    // Hireflix always returns a cursor; an empty page hands back the one it was given.
+    lastCursor: last ? encodeCursor(last[field], last.id) : (args.pagination?.lastCursor ?? null),
+    results: page.map((iv) => graphqlInterview(iv, position, deps.baseUrl())),
+  };
+}
+
+function inviteResult(outcome: InviteOutcome, deps: ResolverDeps) {
+  const typenames = {
+    emailExists: ['InterviewAlreadyExistsInPositionError', 409],
+    externalIdExists: ['InterviewExternalIdAlreadyExistsInPositionError', 409],
+    quota: ['ExceededInvitesThisPeriodError', 402],
+    positionNotFound: ['PositionNotFoundError', 404],
+  } as const;
+  switch (outcome.kind) {
+    case 'created':
+      return graphqlInterview(outcome.interview, deps.store.position(outcome.interview.positionId), deps.baseUrl());
+    case 'invalid':
+      return { __typename: 'ValidationError', code: 400, name: 'ValidationError', message: outcome.message, fieldErrors: outcome.fieldErrors };
+    default: {
+      const [typename, code] = typenames[outcome.kind];
+      return { __typename: typename, code, name: typename, message: outcome.message };
+    }
+  }
+}
+
+interface InviteArgs {
+  input: { positionId: string; externalId?: string | null; candidate: { email: string; firstName: string; lastName: string; phone?: string | null } };
+}
+
+/** Builds the root value (queries and mutations) over the store. */
+export function createRootValue(deps: ResolverDeps) {
+  const { store } = deps;
+  const positionView = (id: string) => {
+    const p = store.position(id);
+    if (!p) return null;
+    return { id: p.id, name: p.name, archived: p.archived, active: true, interviewList: (args: ListArgs) => listPage(deps, p.id, args) };
+  };
+  return {
+    positions: () => store.positions().map((p) => positionView(p.id)),
+    position: ({ id }: { id: string }) => positionView(id),
+    interview: ({ id }: { id: string }) => {
+      const iv = store.get(id);
+      return iv ? graphqlInterview(iv, store.position(iv.positionId), deps.baseUrl()) : null;
+    },
+    inviteCandidateToInterview: ({ input }: InviteArgs) => {
+      const { phone, ...rest } = input.candidate;
+      const candidate = phone ? { ...rest, phone } : rest;
+      return inviteResult(store.invite({ positionId: input.positionId, externalId: input.externalId ?? null, candidate }), deps);
+    },
+    Interview: ({ id }: { id: string }) => {
+      if (!store.get(id)) return null;
+      const view = () => {
+        const iv = store.mustGet(id);
+        return graphqlInterview(iv, store.position(iv.positionId), deps.baseUrl());
+      };
+      return {
+        share: ({ durationInDays }: { durationInDays: number }) => {
+          const uuid = randomUUID();
+          deps.shares.set(uuid, { interviewId: id, expiresAt: deps.now() + durationInDays * 86_400_000 });
+          return { externalId: store.mustGet(id).externalId, externalLink: { url: `${deps.baseUrl()}/_sandbox/shared/${uuid}` } };
+        },
+        archive: ({ archive }: { archive: boolean }) => {
+          if (archive) store.setStatus(id, 'discarded');
+          else store.restore(id);
+          return view();
+        },
+        finalist: ({ finalist }: { finalist: boolean }) => {
+          store.setStatus(id, finalist ? 'shortlisted' : 'completed');
+          return view();
+        },
+      };
+    },
+  };
+}

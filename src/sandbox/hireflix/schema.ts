@@ -1,0 +1,110 @@
+/**
+ * The part of Hireflix's /me GraphQL schema the bridge uses, written from the public how-to pages and
+ * integrator code (shared/research/upstream-platforms.md section 1). Lines marked "unconfirmed" are our
+ * reading, not the vendor's published schema: replace this SDL with an introspection dump once a real key
+ * is available. Queries are executed against it, so an adapter typo fails exactly as it would upstream.
+ */
+import { buildSchema, type GraphQLSchema } from 'graphql';
+
+export const HIREFLIX_SDL = /* GraphQL */ `
+type Query {
+  positions: [PositionType!]!
+  position(id: String!): PositionType
+  # returns null for an unknown or deleted interview (unconfirmed: may be an error upstream)
+  interview(id: String!): InterviewType
+}
+
+type Mutation {
+  inviteCandidateToInterview(input: InviteCandidateToInterviewInput!): InviteCandidateToInterviewResult!
+  # namespaced mutations with a capital I, as in Hireflix's how-to pages; null for an unknown id
+  Interview(id: String!): InterviewMutations
+}
+
+type PositionType {
+  id: String!
+  name: String!
+  # epoch ms when archived, null when open
+  archived: Float
+  # stays true after archiving (documented quirk)
+  active: Boolean!
+  # argument and result field names: unconfirmed beyond the docs' prose
+  interviewList(pagination: PaginationInput, filter: InterviewListFilterInput, sort: InterviewListSortInput): InterviewListType!
+}
+
+input PaginationInput { limit: Int, lastCursor: String }
+input StringFilterInput { equal: String, regex: String }
+input FloatFilterInput { equal: Float, notEqual: Float, greaterThan: Float, lessThan: Float, greaterThanOrEqual: Float, lessThanOrEqual: Float }
+input InterviewListFilterInput { status: StringFilterInput, email: StringFilterInput, lastName: StringFilterInput, score: FloatFilterInput }
+enum InterviewSortField { createdAt updatedAt }
+enum SortDirection { ASC DESC }
+input InterviewListSortInput { field: InterviewSortField!, direction: SortDirection! }
+
+type InterviewListType {
+  # always returned, even on the last (empty) page
+  lastCursor: String
+  results: [InterviewType!]!
+}
+
+type InterviewUrlType { public: String, short: String, private: String }
+type ScoreType { value: Float }
+type CandidateType { name: String, firstName: String, lastName: String, email: String!, phone: String }
+type PositionRefType { id: String!, name: String! }
+type TranscriptionWordType { text: String!, start: Float!, end: Float! }
+type TranscriptionType { languageCode: String, text: String, words: [TranscriptionWordType!] }
+type AnswerType { id: String!, url: String, transcription: TranscriptionType }
+type QuestionType { id: String!, title: String!, description: String, answer: AnswerType }
+
+type InterviewType {
+  id: String!
+  hash: String!
+  # unconfirmed on this type (webhooks carry it as data.externalId)
+  externalId: String
+  # observed values: pending, completed; shortlisted/discarded after review (unconfirmed enum)
+  status: String!
+  answered: Boolean!
+  # epoch ms when the candidate finished
+  completed: Float
+  createdAt: Float!
+  updatedAt: Float!
+  discardedAt: Float
+  score: ScoreType
+  url: InterviewUrlType!
+  candidate: CandidateType!
+  position: PositionRefType
+  questions: [QuestionType!]!
+}
+
+type ExternalLinkType { url: String! }
+type InterviewShareType { externalId: String, externalLink: ExternalLinkType! }
+
+type InterviewMutations {
+  share(durationInDays: Int = 75): InterviewShareType!
+  archive(archive: Boolean!): InterviewType!
+  finalist(finalist: Boolean!): InterviewType!
+}
+
+input InviteCandidateInput { email: String!, firstName: String!, lastName: String!, phone: String }
+input InviteCandidateToInterviewInput { positionId: String!, externalId: String, candidate: InviteCandidateInput! }
+
+union InviteCandidateToInterviewResult =
+    InterviewType
+  | InterviewAlreadyExistsInPositionError
+  | InterviewExternalIdAlreadyExistsInPositionError
+  | ExceededInvitesThisPeriodError
+  | PositionNotFoundError
+  | PositionNotReadyToAcceptInvitesError
+  | ValidationError
+
+type InterviewAlreadyExistsInPositionError { code: Int!, name: String!, message: String! }
+type InterviewExternalIdAlreadyExistsInPositionError { code: Int!, name: String!, message: String! }
+type ExceededInvitesThisPeriodError { code: Int!, name: String!, message: String! }
+type PositionNotFoundError { code: Int!, name: String!, message: String! }
+type PositionNotReadyToAcceptInvitesError { code: Int!, name: String!, message: String! }
+type FieldErrorType { flattenedPath: String!, message: String! }
+type ValidationError { code: Int!, name: String!, message: String!, fieldErrors: [FieldErrorType!]! }
+`;
+
+/** Builds the executable schema; resolvers come from the rootValue (see resolvers.ts). */
+export function buildHireflixSchema(): GraphQLSchema {
+  return buildSchema(HIREFLIX_SDL);
+}

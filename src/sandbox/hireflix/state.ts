@@ -1,0 +1,85 @@
+/**
+ * Everything the sandbox holds, wired together: the store's state changes feed the webhook sender, and
+ * reset() returns all of it to the seed.
+ */
+import { buildHireflixSchema } from './schema.js';
+import { createFaultInjector, type FaultInjector } from './faults.js';
+import type { GraphqlStats } from './graphqlRoute.js';
+import { DEFAULT_POSITIONS, type SandboxPositionSeed } from './model.js';
+import { createRootValue, type ShareLinkRecord } from './resolvers.js';
+import { createSandboxStore, type SandboxStore } from './store.js';
+import { webhookData } from './views.js';
+import { createWebhookSender, type WebhookSender } from './webhooks.js';
+import type { GraphQLSchema } from 'graphql';
+
+export interface SandboxStateOptions {
+  apiKey: string;
+  webhookSecret: string;
+  webhookUrl?: string;
+  positions?: SandboxPositionSeed[];
+  latencyMs?: number;
+  now?: () => number;
+}
+
+export interface SandboxState {
+  readonly apiKey: string;
+  readonly webhookSecret: string;
+  readonly latencyMs: number;
+  readonly schema: GraphQLSchema;
+  readonly store: SandboxStore;
+  readonly webhooks: WebhookSender;
+  readonly faults: FaultInjector;
+  readonly stats: GraphqlStats;
+  readonly shares: Map<string, ShareLinkRecord>;
+  now(): number;
+  baseUrl(): string;
+  setBaseUrl(url: string): void;
+  rootValue(): unknown;
+  reset(): void;
+}
+
+/** Builds the sandbox state. The base URL defaults to a placeholder until the server listens. */
+export function createSandboxState(opts: SandboxStateOptions): SandboxState {
+  const now = opts.now ?? Date.now;
+  const seeds = opts.positions ?? DEFAULT_POSITIONS;
+  let baseUrl = 'http://127.0.0.1';
+  const webhooks = createWebhookSender({ url: opts.webhookUrl ?? null, secret: opts.webhookSecret, enabled: true }, now);
+  // The store needs the position of a deleted interview for its webhook, so it is looked up before removal.
+  const store: SandboxStore = createSandboxStore({
+    positions: seeds,
+    now,
+    emit: (event, iv) => webhooks.send(event, iv.id, webhookData(iv, store.position(iv.positionId), baseUrl)),
+  });
+  const faults = createFaultInjector();
+  const stats: GraphqlStats = { requests: 0, byOperation: {} };
+  const shares = new Map<string, ShareLinkRecord>();
+  const schema = buildHireflixSchema();
+  const rootValue = createRootValue({ store, shares, baseUrl: () => baseUrl, now });
+
+  return {
+    apiKey: opts.apiKey,
+    webhookSecret: opts.webhookSecret,
+    latencyMs: opts.latencyMs ?? 0,
+    schema,
+    store,
+    webhooks,
+    faults,
+    stats,
+    shares,
+    now,
+    baseUrl: () => baseUrl,
+    setBaseUrl(url) {
+      baseUrl = url.replace(/\/+$/, '');
+    },
+    rootValue: () => rootValue,
+    reset() {
+      store.reset(seeds);
+      faults.set(null);
+      faults.release();
+      stats.requests = 0;
+      stats.byOperation = {};
+      shares.clear();
+      webhooks.clear();
+    },
+  };
+}

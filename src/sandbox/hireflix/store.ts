@@ -1,0 +1,197 @@
+/**
+ * The sandbox's state and every state change. Each change bumps `updatedAt` and calls `emit` with the
+ * matching Hireflix webhook event; emit must not throw (the sender queues the delivery asynchronously).
+ */
+import {
+  newHash,
+  newObjectId,
+  seedPositions,
+  type SandboxCandidate,
+  type SandboxEvent,
+  type SandboxInterview,
+  type SandboxPosition,
+  type SandboxPositionSeed,
+  type SandboxStatus,
+} from './model.js';
+
+export class SandboxError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface StoreOptions {
+  positions: SandboxPositionSeed[];
+  now: () => number;
+  emit: (event: SandboxEvent, interview: SandboxInterview) => void;
+}
+
+export type InviteOutcome =
+  | { kind: 'created'; interview: SandboxInterview }
+  | { kind: 'emailExists' | 'externalIdExists' | 'quota' | 'positionNotFound'; message: string }
+  | { kind: 'invalid'; message: string; fieldErrors: Array<{ flattenedPath: string; message: string }> };
+
+export interface FinishInput {
+  score?: number | null;
+  answers?: Array<{ transcript?: string }>;
+  durationSeconds?: number;
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Checks a Hireflix score: 0.5 to 5 inclusive in half steps, or null to clear. */
+export function isValidScore(score: unknown): score is number | null {
+  return score === null || (typeof score === 'number' && score >= 0.5 && score <= 5 && Number.isInteger(score * 2));
+}
+
+export type SandboxStore = ReturnType<typeof createSandboxStore>;
+
+/** Creates the in-memory store, seeded with `opts.positions`. */
+export function createSandboxStore(opts: StoreOptions) {
+  let positions: SandboxPosition[] = seedPositions(opts.positions);
+  const interviews = new Map<string, SandboxInterview>();
+  const invitations = new Map<string, number>();
+  let quota: number | null = null;
+
+  const inviteKey = (positionId: string, email: string) => `${positionId}|${email.toLowerCase()}`;
+
+  function mustGet(id: string): SandboxInterview {
+    const found = interviews.get(id);
+    if (!found) throw new SandboxError(404, `no interview ${id}`);
+    return found;
+  }
+
+  function change(iv: SandboxInterview, event: SandboxEvent, apply: () => void): SandboxInterview {
+    apply();
+    // Strictly increasing even when the clock is frozen, so "changed since" stays well defined.
+    iv.updatedAt = Math.max(opts.now(), iv.updatedAt + 1);
+    opts.emit(event, iv);
+    return iv;
+  }
+
+  function positionOf(id: string): SandboxPosition | undefined {
+    return positions.find((p) => p.id === id);
+  }
+
+  function invite(input: { positionId: string; externalId: string | null; candidate: SandboxCandidate }): InviteOutcome {
+    const position = positionOf(input.positionId);
+    if (!position) return { kind: 'positionNotFound', message: 'Position not found' };
+    const { candidate } = input;
+    const fieldErrors: Array<{ flattenedPath: string; message: string }> = [];
+    if (candidate.phone !== undefined && !E164.test(candidate.phone)) {
+      fieldErrors.push({ flattenedPath: 'candidate.phone', message: 'Phone number must be in international format with country code, e.g. +32491505050' });
+    }
+    if (!EMAIL.test(candidate.email)) fieldErrors.push({ flattenedPath: 'candidate.email', message: 'Invalid email' });
+    if (fieldErrors.length > 0) return { kind: 'invalid', message: 'Validation failed', fieldErrors };
+    const inPosition = [...interviews.values()].filter((i) => i.positionId === position.id);
+    if (input.externalId !== null && inPosition.some((i) => i.externalId === input.externalId)) {
+      return { kind: 'externalIdExists', message: 'An interview with this external id already exists in this position' };
+    }
+    if (inPosition.some((i) => i.candidate.email.toLowerCase() === candidate.email.toLowerCase())) {
+      return { kind: 'emailExists', message: 'The candidate has already been invited to this position' };
+    }
+    if (quota !== null && quota <= 0) return { kind: 'quota', message: 'You have exceeded the invites of your plan for this period' };
+    if (quota !== null) quota -= 1;
+    const now = opts.now();
+    const iv: SandboxInterview = {
+      id: newObjectId(),
+      hash: newHash(),
+      positionId: position.id,
+      externalId: input.externalId,
+      candidate: { ...candidate },
+      status: 'pending',
+      createdAt: now,
+      updatedAt: now,
+      startedAt: null,
+      completedAt: null,
+      discardedAt: null,
+      score: null,
+      durationSeconds: null,
+      answers: [],
+    };
+    interviews.set(iv.id, iv);
+    const key = inviteKey(position.id, candidate.email);
+    invitations.set(key, (invitations.get(key) ?? 0) + 1);
+    opts.emit('interview.create', iv);
+    return { kind: 'created', interview: iv };
+  }
+
+  function finish(id: string, input: FinishInput): SandboxInterview {
+    const iv = mustGet(id);
+    if (iv.status !== 'pending') throw new SandboxError(409, `interview ${id} is ${iv.status}, not pending`);
+    if (input.score !== undefined && !isValidScore(input.score)) throw new SandboxError(400, 'score must be 0.5 to 5 in half steps, or null');
+    const questions = positionOf(iv.positionId)?.questions ?? [];
+    return change(iv, 'interview.finish', () => {
+      const now = opts.now();
+      iv.status = 'completed';
+      iv.startedAt ??= now;
+      iv.completedAt = now;
+      iv.score = input.score ?? iv.score;
+      iv.durationSeconds = input.durationSeconds ?? null;
+      iv.answers = questions.map((q, n) => ({
+        transcript: input.answers?.[n]?.transcript ?? `Sample answer to "${q.title}".`,
+      }));
+    });
+  }
+
+  function setStatus(id: string, status: SandboxStatus): SandboxInterview {
+    const iv = mustGet(id);
+    return change(iv, 'interview.status-change', () => {
+      iv.status = status;
+      iv.discardedAt = status === 'discarded' ? opts.now() : null;
+    });
+  }
+
+  return {
+    positions: () => positions,
+    position: positionOf,
+    get: (id: string) => interviews.get(id),
+    mustGet,
+    all: () => [...interviews.values()],
+    invite,
+    finish,
+    setStatus,
+    /** Un-discarding or un-shortlisting returns to the stage the candidate's progress implies. */
+    restore: (id: string) => setStatus(id, mustGet(id).completedAt === null ? 'pending' : 'completed'),
+    start(id: string): SandboxInterview {
+      const iv = mustGet(id);
+      if (iv.status !== 'pending') throw new SandboxError(409, `interview ${id} is ${iv.status}, not pending`);
+      // Hireflix sends no event for a started interview; only the timestamp moves.
+      iv.startedAt = opts.now();
+      iv.updatedAt = Math.max(opts.now(), iv.updatedAt + 1);
+      return iv;
+    },
+    setScore(id: string, score: unknown): SandboxInterview {
+      const iv = mustGet(id);
+      if (!isValidScore(score)) throw new SandboxError(400, 'score must be 0.5 to 5 in half steps, or null');
+      return change(iv, 'interview.score-updated', () => {
+        iv.score = score;
+      });
+    },
+    remove(id: string): SandboxInterview {
+      const iv = mustGet(id);
+      interviews.delete(id);
+      iv.updatedAt = Math.max(opts.now(), iv.updatedAt + 1);
+      opts.emit('interview.delete', iv);
+      return iv;
+    },
+    invitationCount: (positionId: string, email: string) => invitations.get(inviteKey(positionId, email)) ?? 0,
+    invitations: () => [...invitations.entries()].map(([k, count]) => {
+      const [positionId = '', email = ''] = k.split('|');
+      return { positionId, email, count };
+    }),
+    setQuota(remaining: number | null): void {
+      quota = remaining;
+    },
+    reset(seeds: SandboxPositionSeed[]): void {
+      positions = seedPositions(seeds);
+      interviews.clear();
+      invitations.clear();
+      quota = null;
+    },
+  };
+}

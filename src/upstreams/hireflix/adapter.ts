@@ -1,0 +1,114 @@
+/**
+ * The Hireflix implementation of the Upstream contract: GraphQL over POST {endpoint} with X-API-KEY.
+ * Positions are the templates; the bridge's interview id travels as Hireflix's externalId.
+ */
+import { UpstreamError, type ChangeHint, type Upstream, type UpstreamTemplate } from '../types.js';
+import { changedInPosition } from './changes.js';
+import { HIREFLIX, createGraphqlTransport, type GraphqlTransport, type Operation } from './graphql.js';
+import { inviteCandidate } from './invite.js';
+import { toUpstreamInterview } from './mapping.js';
+import { ARCHIVE, GET_INTERVIEW, LIST_POSITIONS, SHARE } from './queries.js';
+import { arrayAt, isObject, objectAt, stringAt } from './read.js';
+import { parseHireflixWebhook, verifyHireflixSignature } from './webhook.js';
+
+export const DEFAULT_HIREFLIX_ENDPOINT = 'https://api.hireflix.com/me';
+
+export interface HireflixUpstreamOptions {
+  /** GraphQL endpoint; default https://api.hireflix.com/me. */
+  endpoint?: string;
+  apiKey: string;
+  /** Webhook signing secret (Hireflix: Profile, Webhooks, Reveal key). Without it every webhook is refused. */
+  webhookSecret?: string;
+  /** Per-request timeout in milliseconds. */
+  timeoutMs: number;
+  userAgent?: string;
+  /** Interviews per page when polling for changes; default 50. */
+  pageSize?: number;
+}
+
+const OPS = {
+  positions: { name: 'listTemplates', doing: 'listing positions' },
+  interview: { name: 'getInterview', doing: 'reading an interview' },
+  share: { name: 'shareLink', doing: 'creating a share link' },
+  archive: { name: 'archive', doing: 'archiving an interview' },
+  changes: { name: 'listChangedSince', doing: 'listing positions' },
+} satisfies Record<string, Operation>;
+
+function badResponse(op: Operation, detail: string): UpstreamError {
+  return new UpstreamError(HIREFLIX, op.name, 'bad_response', `Hireflix sent an unreadable answer while ${op.doing}: ${detail}`);
+}
+
+async function openPositions(gql: GraphqlTransport, op: Operation): Promise<UpstreamTemplate[]> {
+  const data = await gql.request(op, LIST_POSITIONS);
+  if (!Array.isArray(data.positions)) throw badResponse(op, 'no positions list');
+  return arrayAt(data, 'positions')
+    .filter(isObject)
+    // `active` stays true after archiving, so `archived` (null when open) is the only reliable flag.
+    .filter((p) => p.archived === null || p.archived === undefined)
+    .flatMap((p) => {
+      const id = stringAt(p, 'id');
+      return id === undefined ? [] : [{ id, name: stringAt(p, 'name') ?? id }];
+    });
+}
+
+/** Builds the Hireflix upstream adapter. The app creates one per account with that account's credentials. */
+export function createHireflixUpstream(opts: HireflixUpstreamOptions): Upstream {
+  const gql = createGraphqlTransport({
+    endpoint: opts.endpoint ?? DEFAULT_HIREFLIX_ENDPOINT,
+    apiKey: opts.apiKey,
+    timeoutMs: opts.timeoutMs,
+    ...(opts.userAgent ? { userAgent: opts.userAgent } : {}),
+  });
+  const pageSize = opts.pageSize ?? 50;
+
+  /** Runs an `Interview(id) { ... }` mutation; a null namespace means Hireflix does not know the id. */
+  async function onInterview(op: Operation, query: string, variables: Record<string, unknown>, id: string) {
+    const data = await gql.request(op, query, variables);
+    const ns = objectAt(data, 'Interview');
+    if (!ns) throw new UpstreamError(HIREFLIX, op.name, 'not_found', `Hireflix has no interview ${id} (${op.doing})`);
+    return ns;
+  }
+
+  return {
+    kind: HIREFLIX,
+
+    listTemplates: () => openPositions(gql, OPS.positions),
+
+    invite: (input) => inviteCandidate(gql, input),
+
+    async getInterview(upstreamId) {
+      const data = await gql.request(OPS.interview, GET_INTERVIEW, { id: upstreamId });
+      try {
+        return toUpstreamInterview(data.interview);
+      } catch (err) {
+        throw badResponse(OPS.interview, err instanceof Error ? err.message : 'unknown shape');
+      }
+    },
+
+    async shareLink(upstreamId, days) {
+      const ns = await onInterview(OPS.share, SHARE, { id: upstreamId, days }, upstreamId);
+      const url = stringAt(objectAt(objectAt(ns, 'share'), 'externalLink'), 'url');
+      if (url === undefined) throw badResponse(OPS.share, 'no externalLink.url');
+      return { url, ttl: days, ttlUnits: 'days' };
+    },
+
+    async archive(upstreamId) {
+      const ns = await onInterview(OPS.archive, ARCHIVE, { id: upstreamId }, upstreamId);
+      if (stringAt(objectAt(ns, 'archive'), 'id') === undefined) throw badResponse(OPS.archive, 'no archived interview');
+    },
+
+    async listChangedSince(since) {
+      const positions = await openPositions(gql, OPS.changes);
+      const hints: ChangeHint[] = [];
+      // Sequential on purpose: a poll is background work and should not burst an unpublished rate limit.
+      for (const position of positions) {
+        hints.push(...(await changedInPosition(gql, position.id, since.getTime(), pageSize)));
+      }
+      return hints;
+    },
+
+    verifyWebhook: (rawBody, headers) => verifyHireflixSignature(opts.webhookSecret, rawBody, headers),
+
+    parseWebhook: (rawBody) => parseHireflixWebhook(rawBody),
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The one HTTP client for Hireflix's GraphQL endpoint. Every failure leaves here as an UpstreamError whose
+ * `failure` tells the caller whether to retry; messages name Hireflix and the operation, never the API key.
+ */
+import axios, { type AxiosInstance } from 'axios';
+import { UpstreamError, type UpstreamFailure } from '../types.js';
+import { isObject, type JsonObject } from './read.js';
+
+export const HIREFLIX = 'hireflix';
+
+export interface GraphqlTransportOptions {
+  endpoint: string;
+  apiKey: string;
+  timeoutMs: number;
+  userAgent?: string;
+}
+
+/** What the caller is doing, for errors: `name` is stable (metrics, logs), `doing` reads in a sentence. */
+export interface Operation {
+  name: string;
+  doing: string;
+}
+
+export interface GraphqlTransport {
+  /** Posts one GraphQL document and resolves with its `data` object; rejects with UpstreamError. */
+  request(op: Operation, query: string, variables?: JsonObject): Promise<JsonObject>;
+}
+
+/** Parses Retry-After (delay-seconds or HTTP-date) into milliseconds from `now`; undefined when unusable. */
+export function parseRetryAfter(header: unknown, now: number = Date.now()): number | undefined {
+  if (typeof header !== 'string' || header.trim() === '') return undefined;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // Only an IMF-fixdate (it has a weekday or month name) is a date; "-5" would otherwise parse as a year.
+  if (!/[a-z]/i.test(value)) return undefined;
+  const at = Date.parse(value);
+  if (!Number.isFinite(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
+function fail(op: Operation, failure: UpstreamFailure, message: string, retryAfterMs?: number): UpstreamError {
+  return new UpstreamError(HIREFLIX, op.name, failure, message, retryAfterMs);
+}
+
+/** First GraphQL error messages joined, capped so a huge error list cannot flood a log line. */
+function graphqlErrorText(errors: unknown[]): string {
+  const texts = errors
+    .map((e) => (isObject(e) && typeof e.message === 'string' ? e.message : 'unnamed error'))
+    .slice(0, 3);
+  return texts.join('; ').slice(0, 500);
+}
+
+function parseBody(text: unknown): JsonObject | undefined {
+  if (typeof text !== 'string') return isObject(text) ? text : undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds the transport. One axios instance per upstream account, so headers and timeout are fixed here. */
+export function createGraphqlTransport(opts: GraphqlTransportOptions): GraphqlTransport {
+  const http: AxiosInstance = axios.create({
+    timeout: opts.timeoutMs,
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      'X-API-KEY': opts.apiKey,
+      'User-Agent': opts.userAgent ?? 'workable-video-bridge',
+    },
+    // Every status is classified below; letting axios throw on 4xx/5xx would lose the body and Retry-After.
+    validateStatus: () => true,
+    // The raw text is parsed here so that an HTML error page becomes 'bad_response', not a thrown SyntaxError.
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+    maxRedirects: 0,
+  });
+
+  async function post(op: Operation, body: JsonObject): Promise<{ status: number; headers: JsonObject; data: unknown }> {
+    try {
+      const res = await http.post<unknown>(opts.endpoint, body);
+      return { status: res.status, headers: res.headers as JsonObject, data: res.data };
+    } catch (err) {
+      if (axios.isAxiosError(err) && (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT')) {
+        throw fail(op, 'timeout', `Hireflix did not answer ${op.doing} within ${opts.timeoutMs} ms`);
+      }
+      const code = axios.isAxiosError(err) && err.code ? err.code : 'network error';
+      throw fail(op, 'unreachable', `Hireflix could not be reached while ${op.doing} (${code})`);
+    }
+  }
+
+  return {
+    async request(op, query, variables) {
+      const res = await post(op, variables ? { query, variables } : { query });
+      const body = parseBody(res.data);
+      if (res.status === 429) {
+        const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+        const wait = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
+        throw fail(op, 'rate_limited', `Hireflix rate-limited ${op.doing}${wait}`, retryAfterMs);
+      }
+      if (res.status === 401 || res.status === 403) {
+        throw fail(op, 'auth', `Hireflix refused the API key while ${op.doing} (HTTP ${res.status})`);
+      }
+      if (res.status >= 500) {
+        throw fail(op, 'unavailable', `Hireflix answered HTTP ${res.status} while ${op.doing}`);
+      }
+      const errors = body && Array.isArray(body.errors) ? body.errors : [];
+      if (errors.length > 0) {
+        throw fail(op, 'bad_response', `Hireflix returned GraphQL errors while ${op.doing}: ${graphqlErrorText(errors)}`);
+      }
+      if (res.status < 200 || res.status >= 300) {
+        throw fail(op, 'bad_response', `Hireflix answered HTTP ${res.status} while ${op.doing}`);
+      }
+      if (!body || !isObject(body.data)) {
+        throw fail(op, 'bad_response', `Hireflix sent an unreadable answer while ${op.doing}`);
+      }
+      return body.data;
+    },
+  };
+}
