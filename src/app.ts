@@ -5,7 +5,10 @@ import type { Container } from './container.js';
 import { errorMiddleware } from './http/errorMiddleware.js';
 import { HttpError } from './http/errors.js';
 import { opsRoutes } from './routes/ops.js';
+import { reportRoutes } from './routes/reports.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { workableRoutes } from './routes/workable.js';
+import type { Scheduler } from './jobs/scheduler.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -30,7 +33,7 @@ function requestContext(c: Container) {
 }
 
 /** Builds the Koa app; it never listens (server.ts and the tests do). */
-export function createApp(c: Container): Koa {
+export function createApp(c: Container, scheduler: Scheduler): Koa {
   const app = new Koa({ proxy: false });
   app.silent = true; // errors are rendered and logged by errorMiddleware; Koa's default printer would duplicate them
   app.use(requestContext(c));
@@ -50,7 +53,7 @@ export function createApp(c: Container): Koa {
     if (ctx.status === 405) throw new HttpError(405, 'Method Not Allowed'); // Allow is already set by the router
     if (ctx.status === 501) throw new HttpError(501, 'Not Implemented');
   });
-  for (const router of [opsRoutes(c), workableRoutes(c)]) {
+  for (const router of [opsRoutes(c, scheduler), webhookRoutes(c, () => scheduler.kickReconcile()), reportRoutes(c), workableRoutes(c)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

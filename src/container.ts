@@ -1,7 +1,15 @@
 import type { Logger } from 'pino';
 import type { MappingProfile } from './config/mappingSchema.js';
 import type { AccountConfig, BridgeConfig } from './config/types.js';
+import { callbackUrlProblem, guardedLookup } from './domain/callbackPolicy.js';
 import type { CreateDeps } from './domain/createInterview.js';
+import { keys } from './domain/keys.js';
+import { withLock } from './domain/lock.js';
+import { computeExpiresAt } from './domain/mapping/index.js';
+import { interviewLock } from './domain/outbox.js';
+import type { InterviewRecord } from './domain/types.js';
+import { createCallbackClient } from './workable/callbackClient.js';
+import type { CallbackClient } from './workable/callbackClient.js';
 import type { ShareDeps } from './domain/sharedLink.js';
 import { TemplateCache } from './domain/templates.js';
 import type { Store } from './store/types.js';
@@ -22,6 +30,9 @@ export interface Container extends ShareDeps {
   /** Hot reload: a validated profile replaces the one in force. */
   replaceMapping(name: string, profile: MappingProfile): void;
   now(): Date;
+  callbackClient: CallbackClient;
+  /** Records that Workable accepted a result; idempotent, since delivery is at-least-once. */
+  onDelivered(interviewId: string, hash: string, at: Date): Promise<void>;
   /** True while the process is shutting down: readiness fails and new work is refused. */
   shuttingDown: boolean;
 }
@@ -40,6 +51,17 @@ export function createContainer(opts: ContainerOptions): Container {
   const upstreams = new UpstreamRegistry(opts.buildUpstream);
   const templates = new TemplateCache(opts.config.templatesCacheMs, () => now().getTime());
   let mappings = opts.config.mappings;
+  const policy = opts.config.callbackPolicy;
+  const callbackClient = createCallbackClient({
+    timeoutMs: opts.config.delivery.timeoutMs,
+    userAgent: 'workable-video-bridge/0.1',
+    // Checked again at delivery time: the policy may have been tightened since the interview was created.
+    checkUrl: async (url) => {
+      const problem = callbackUrlProblem(url, policy);
+      if (problem) throw new Error(`callback_url ${problem}`);
+    },
+    lookup: guardedLookup(policy),
+  });
   const c: Container = {
     config: opts.config,
     store: opts.store,
@@ -48,6 +70,14 @@ export function createContainer(opts: ContainerOptions): Container {
     templates,
     now,
     shuttingDown: false,
+    callbackClient,
+    onDelivered: async (interviewId, hash, at) => {
+      await withLock(opts.store, interviewLock(interviewId), async () => {
+        const record = await opts.store.get<InterviewRecord>(keys.interview(interviewId));
+        if (!record) return;
+        await opts.store.set(keys.interview(interviewId), { ...record, deliveredHash: hash, deliveredAt: at.toISOString() });
+      });
+    },
     accounts: () => opts.config.accounts,
     accountById: (id) => opts.config.accounts.find((a) => a.id === id),
     replaceMapping: (name, profile) => {
@@ -67,6 +97,7 @@ export function createContainer(opts: ContainerOptions): Container {
       logger: opts.logger,
       now,
       upstreamTimeoutMs: Math.max(...opts.config.accounts.map((a) => a.upstream.timeoutMs), 1000),
+      expiresAtFor: (account, createdAt) => computeExpiresAt(c.mappingFor(account), createdAt),
     },
   };
   return c;

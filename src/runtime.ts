@@ -2,12 +2,15 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { join } from 'node:path';
 import { createApp } from './app.js';
+import { watchMappings } from './config/watchMappings.js';
 import type { BridgeConfig } from './config/types.js';
 import { createContainer } from './container.js';
 import type { Container } from './container.js';
 import { createLogger } from './logger.js';
 import { createHireflixSandbox } from './sandbox/hireflix/index.js';
+import { Scheduler } from './jobs/scheduler.js';
 import { createStore } from './store/index.js';
 
 export interface RunningBridge {
@@ -15,6 +18,7 @@ export interface RunningBridge {
   logger: Logger;
   container: Container;
   server: Server;
+  scheduler: Scheduler;
   /** Stops taking work, drains, closes the store. Resolves true when everything finished in time. */
   shutdown(): Promise<boolean>;
 }
@@ -38,7 +42,8 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     config.store.kind === 'sqlite' ? config.store : { ...config.store, logger: { warn: (o: object, m: string) => logger.warn(o, m) } },
   );
   const container = createContainer({ config, store, logger, ...(opts.now ? { now: opts.now } : {}) });
-  const app = createApp(container);
+  const scheduler = new Scheduler(container);
+  const app = createApp(container, scheduler);
   const server = createServer(app.callback());
   server.requestTimeout = config.server.requestTimeoutMs;
   server.headersTimeout = config.server.headersTimeoutMs;
@@ -51,15 +56,23 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   logger.info({ url, store: store.kind, mode: config.mode, accounts: config.accounts.map((a) => a.id) }, 'bridge listening');
   if (config.sandbox) announceSandbox(logger, config, url, sandbox?.url ?? '');
+  if (opts.scheduler !== false) scheduler.start();
+  const stopWatching = opts.watchMappings && opts.configDir
+    ? watchMappings(join(opts.configDir, 'mappings'), logger, (name, profile) => container.replaceMapping(name, profile))
+    : () => undefined;
 
   const shutdown = async (): Promise<boolean> => {
     container.shuttingDown = true;
+    stopWatching();
     const deadline = new Promise<false>((r) => setTimeout(() => r(false), config.server.shutdownTimeoutMs).unref());
     const drained = (async () => {
-      await new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeIdleConnections();
-      });
+      await Promise.all([
+        scheduler.stop(),
+        new Promise<void>((r) => {
+          server.close(() => r());
+          server.closeIdleConnections();
+        }),
+      ]);
       await store.close();
       if (sandbox) await sandbox.close();
       return true as const;
@@ -71,7 +84,7 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     } else logger.info('shutdown complete');
     return clean;
   };
-  return { url, logger, container, server, shutdown };
+  return { url, logger, container, server, scheduler, shutdown };
 }
 
 async function startSandbox(config: BridgeConfig, logger: Logger) {

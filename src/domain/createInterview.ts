@@ -19,8 +19,8 @@ export interface CreateDeps {
   callbackPolicy: CallbackPolicy;
   logger: Logger;
   now: () => Date;
-  /** Called with a freshly invited record, e.g. to index its expiry deadline. */
-  onInvited?: (record: InterviewRecord) => Promise<void>;
+  /** When a pending interview of this account expires (from its mapping profile); undefined: never. */
+  expiresAtFor?: (account: AccountConfig, createdAt: string) => string | undefined;
   /** Longest an invitation may take upstream; the per-interview lock outlives it. */
   upstreamTimeoutMs: number;
 }
@@ -65,16 +65,18 @@ export async function createInterview(
       // Written before the upstream call: a crash or timeout after it leaves a record that the retry resumes.
       await deps.store.set(keys.interview(id), record);
       const result = await inviteUpstream(upstream, record, body.interview_template_id);
+      const expiresAt = deps.expiresAtFor?.(account, record.createdAt);
       const invited: InterviewRecord = {
         ...record,
         phase: 'invited',
+        ...(expiresAt ? { expiresAt } : {}),
         upstreamId: result.upstreamId,
         ...(result.candidateUrl ? { candidateUrl: result.candidateUrl } : {}),
         updatedAt: deps.now().toISOString(),
       };
       await deps.store.set(keys.byUpstreamId(account.id, result.upstreamId), id);
       await deps.store.set(keys.interview(id), invited);
-      if (deps.onInvited) await deps.onInvited(invited);
+      if (expiresAt) await deps.store.zadd(keys.expiryIndex, id, Date.parse(expiresAt));
       deps.logger.info(
         { interviewId: id, accountId: account.id, upstreamId: result.upstreamId, alreadyExisted: result.alreadyExisted, phoneDropped: Boolean(record.phoneNote) },
         'interview created',

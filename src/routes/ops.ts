@@ -1,9 +1,10 @@
 import Router from '@koa/router';
 import type { Container } from '../container.js';
 import { HttpError } from '../http/errors.js';
+import type { Scheduler } from '../jobs/scheduler.js';
 
 /** Liveness and readiness. Readiness fails while shutting down or when the store does not answer. */
-export function opsRoutes(c: Container): Router {
+export function opsRoutes(c: Container, _scheduler: Scheduler): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };

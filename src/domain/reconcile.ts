@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { MappingProfile } from '../config/mappingSchema.js';
+import type { AccountConfig } from '../config/types.js';
+import { renderReportPdf } from '../reports/pdf.js';
+import type { Store } from '../store/types.js';
+import type { Upstream, UpstreamInterview } from '../upstreams/types.js';
+import type { WorkableResult } from '../workable/payload.js';
+import { keys } from './keys.js';
+import { withLock } from './lock.js';
+import { buildReportInput, buildResult, decideStatus, resultHash, resultsUrlFromField } from './mapping/index.js';
+import { enqueueLocked, interviewLock } from './outbox.js';
+import { ensureShareLink } from './sharedLink.js';
+import type { ShareDeps } from './sharedLink.js';
+import type { InterviewRecord } from './types.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export interface ReconcileDeps extends ShareDeps {
+  store: Store;
+  logger: Logger;
+  accountById(id: string): AccountConfig | undefined;
+  mappingFor(account: AccountConfig): MappingProfile;
+  publicBaseUrl: string;
+  reportRetentionDays: number;
+  /** Tells the delivery worker there is something to send now (in-process nudge; the outbox is the truth). */
+  onEnqueued?: () => void;
+}
+
+export type ReconcileOutcome =
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'held'; until: string }
+  | { kind: 'unchanged'; status: WorkableResult['status'] }
+  | { kind: 'enqueued'; status: WorkableResult['status'] };
+
+/** A stored PDF report: served at /reports/<id>.pdf until it expires. */
+export interface StoredReport {
+  interviewId: string;
+  accountId: string;
+  pdfBase64: string;
+  createdAt: string;
+}
+
+export const reportUrl = (base: string, reportId: string): string => `${base}/reports/${reportId}.pdf`;
+
+/**
+ * Level-triggered reconciliation of one interview: read what the upstream says now, map it through the
+ * account's profile, and hand Workable the difference. Webhooks, polls and the expiry sweep only say "look
+ * at this one"; repeating a call is harmless, and a lost hint is caught by the next one.
+ */
+export async function reconcile(deps: ReconcileDeps, interviewId: string): Promise<ReconcileOutcome> {
+  return withLock(
+    deps.store,
+    interviewLock(interviewId),
+    async () => {
+      const record = await deps.store.get<InterviewRecord>(keys.interview(interviewId));
+      if (!record || record.phase !== 'invited' || !record.upstreamId) return { kind: 'skipped', reason: 'not invited' };
+      if (record.final) return { kind: 'skipped', reason: 'final' };
+      const account = deps.accountById(record.accountId);
+      if (!account) return { kind: 'skipped', reason: `account ${record.accountId} is no longer configured` };
+      return reconcileRecord(deps, account, record);
+    },
+    { ttlMs: 60_000, waitMs: 30_000 },
+  );
+}
+
+async function reconcileRecord(deps: ReconcileDeps, account: AccountConfig, record: InterviewRecord): Promise<ReconcileOutcome> {
+  const now = deps.now();
+  const profile = deps.mappingFor(account);
+  const upstream = deps.upstreamFor(account);
+  const snapshot = await upstream.getInterview(record.upstreamId!);
+  const next: InterviewRecord = { ...record, updatedAt: now.toISOString() };
+  if (snapshot && profile.status.states[snapshot.state] === 'completed' && !next.completedSeenAt) next.completedSeenAt = now.toISOString();
+
+  const decision = decideStatus(profile, snapshot, { createdAt: record.createdAt, completedSeenAt: next.completedSeenAt, expiresAt: record.expiresAt, now });
+  if (decision.unmappedState) deps.logger.warn({ interviewId: record.id, state: decision.unmappedState, mapping: account.mapping }, 'upstream state has no mapping; treated as pending');
+  if (decision.hold) {
+    await deps.store.set(keys.interview(record.id), next);
+    await deps.store.zadd(keys.reconcileIndex, record.id, Date.parse(decision.hold.until));
+    return { kind: 'held', until: decision.hold.until };
+  }
+
+  const payload = await buildPayload(deps, account, profile, next, snapshot, decision.status);
+  next.current = payload;
+  if (payload.status !== 'pending') await deps.store.zrem(keys.expiryIndex, record.id);
+  // Deleted upstream or expired by the bridge: nothing the upstream says later can change the outcome.
+  if (snapshot === null || (payload.status === 'expired' && snapshot.state !== 'expired')) next.final = true;
+  if (payload.status === 'expired' && snapshot && profile.expiry.archiveUpstream) await archiveQuietly(deps, upstream, record);
+  await deps.store.set(keys.interview(record.id), next);
+
+  // Workable starts every interview as pending: only a change away from it is published.
+  const hash = resultHash(payload);
+  if (payload.status === 'pending' || hash === record.deliveredHash) return { kind: 'unchanged', status: payload.status };
+  await enqueueLocked(deps.store, { interviewId: record.id, accountId: record.accountId, callbackUrl: record.callbackUrl, payload, hash }, now);
+  deps.onEnqueued?.();
+  deps.logger.info({ interviewId: record.id, status: payload.status }, 'result queued for Workable');
+  return { kind: 'enqueued', status: payload.status };
+}
+
+async function buildPayload(
+  deps: ReconcileDeps,
+  account: AccountConfig,
+  profile: MappingProfile,
+  record: InterviewRecord,
+  snapshot: UpstreamInterview | null,
+  status: WorkableResult['status'],
+): Promise<WorkableResult> {
+  if (status !== 'completed') return buildResult(profile, { status, snapshot, record });
+  const ctx = { snapshot, record };
+  let resultsUrl = resultsUrlFromField(profile, ctx);
+  if (!resultsUrl) {
+    const share = await ensureShareLink(deps, account, record);
+    resultsUrl = share.url;
+    const stored = await deps.store.get<InterviewRecord>(keys.interview(record.id));
+    if (stored?.share) record.share = stored.share;
+  }
+  let url: string | undefined;
+  if (profile.report.enabled) {
+    record.reportId ??= randomBytes(24).toString('base64url');
+    url = reportUrl(deps.publicBaseUrl, record.reportId);
+  }
+  const payload = buildResult(profile, { status, snapshot, record, resultsUrl, ...(url ? { reportUrl: url } : {}) });
+  if (record.reportId && resultHash(payload) !== resultHash(record.current)) {
+    // Rendered only when the result changed: the report always matches what Workable is sent.
+    const pdf = await renderReportPdf(buildReportInput(profile, { snapshot, record, status, resultsUrl, generatedAt: deps.now() }));
+    const report: StoredReport = { interviewId: record.id, accountId: record.accountId, pdfBase64: pdf.toString('base64'), createdAt: deps.now().toISOString() };
+    await deps.store.set(keys.report(record.reportId), report, deps.reportRetentionDays * DAY_MS);
+  }
+  return payload;
+}
+
+async function archiveQuietly(deps: ReconcileDeps, upstream: Upstream, record: InterviewRecord): Promise<void> {
+  try {
+    await upstream.archive(record.upstreamId!);
+  } catch (err) {
+    // Archiving is a courtesy to the recruiter; the expiry itself must still reach Workable.
+    deps.logger.warn({ interviewId: record.id, err: (err as Error).message }, 'could not archive the expired interview upstream');
+  }
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import type { AccountConfig } from '../config/types.js';
+import { keys } from '../domain/keys.js';
+import type { InterviewRecord } from '../domain/types.js';
+import type { Store } from '../store/types.js';
+import type { ChangeHint, Upstream } from '../upstreams/types.js';
+import { markForReconcile } from './reconcileDue.js';
+
+export interface PollDeps {
+  store: Store;
+  upstreamFor(account: AccountConfig): Upstream;
+  now(): Date;
+  overlapMs: number;
+  initialLookbackMs: number;
+  leaseMs?: number;
+}
+
+export type PollSummary =
+  | { accountId: string; skipped: true; reason: string }
+  | { accountId: string; skipped: false; since: string; changes: number; known: number; durationMs: number };
+
+/** The bridge's interview id for a hint: our id travels upstream as the external id; else the upstream id index. */
+export async function interviewIdForHint(store: Store, accountId: string, hint: ChangeHint): Promise<string | undefined> {
+  if (hint.externalId) {
+    const record = await store.get<InterviewRecord>(keys.interview(hint.externalId));
+    if (record && record.accountId === accountId && record.upstreamId === hint.upstreamId) return record.id;
+  }
+  return store.get<string>(keys.byUpstreamId(accountId, hint.upstreamId));
+}
+
+/**
+ * One poll of one account: ask the upstream what changed since the last watermark (minus an overlap for
+ * clock skew) and mark the interviews the bridge knows for reconciliation. Costs upstream requests in
+ * proportion to changes, not to open interviews. A lease keeps overlapping runs (any replica) apart.
+ */
+export async function pollOnce(deps: PollDeps, account: AccountConfig): Promise<PollSummary> {
+  const lease = `lease:poll:${account.id}`;
+  const owner = randomUUID();
+  if (!(await deps.store.setIfAbsent(lease, owner, deps.leaseMs ?? 5 * 60_000))) {
+    return { accountId: account.id, skipped: true, reason: 'a poll of this account is already running' };
+  }
+  try {
+    const started = deps.now();
+    const watermark = await deps.store.get<string>(keys.watermark(account.id));
+    const base = watermark ? Date.parse(watermark) : started.getTime() - deps.initialLookbackMs;
+    const since = new Date(base - deps.overlapMs);
+    const hints = await deps.upstreamFor(account).listChangedSince(since);
+    let known = 0;
+    for (const hint of hints) {
+      const id = await interviewIdForHint(deps.store, account.id, hint);
+      if (!id) continue;
+      known++;
+      await markForReconcile(deps, id, started);
+    }
+    // The next poll starts from when this one started: anything changed during it is seen again (overlap).
+    await deps.store.set(keys.watermark(account.id), started.toISOString());
+    return { accountId: account.id, skipped: false, since: since.toISOString(), changes: hints.length, known, durationMs: deps.now().getTime() - started.getTime() };
+  } finally {
+    await deps.store.releaseClaim(lease, owner).catch(() => false);
+  }
+}

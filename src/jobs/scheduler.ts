@@ -1,0 +1,129 @@
+import cron from 'node-cron';
+import type { ScheduledTask } from 'node-cron';
+import type { Container } from '../container.js';
+import type { ReconcileDeps } from '../domain/reconcile.js';
+import { deliverDue } from './deliverDue.js';
+import type { DeliverDueSummary } from './deliverDue.js';
+import { expireOverdue } from './expireOverdue.js';
+import { WorkerLoop } from './loop.js';
+import { pollOnce } from './pollOnce.js';
+import type { PollSummary } from './pollOnce.js';
+import { reconcileDue } from './reconcileDue.js';
+import type { ReconcileDueSummary } from './reconcileDue.js';
+
+/**
+ * The jobs as plain functions over the container, and the thin schedule that runs them: node-cron for the
+ * poll and the expiry sweep, worker loops (interval plus an immediate kick) for reconciling and delivering.
+ * Each job claims its work through the store, so any number of replicas can run the same schedule.
+ */
+export class Scheduler {
+  private readonly reconcileLoop: WorkerLoop;
+  private readonly deliveryLoop: WorkerLoop;
+  private readonly tasks: ScheduledTask[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly c: Container) {
+    const onError = (name: string) => (err: unknown) => c.logger.warn({ job: name, err: (err as Error).message }, 'job run failed; next run will retry');
+    this.reconcileLoop = new WorkerLoop('reconcile', 1000, async () => void (await this.reconcileNow()), onError('reconcile'));
+    this.deliveryLoop = new WorkerLoop('deliver', c.config.delivery.intervalMs, async () => void (await this.deliverNow()), onError('deliver'));
+  }
+
+  get reconcileDeps(): ReconcileDeps {
+    const c = this.c;
+    return {
+      store: c.store,
+      logger: c.logger,
+      now: c.now,
+      accountById: c.accountById,
+      mappingFor: c.mappingFor,
+      upstreamFor: c.upstreamFor,
+      shareDaysFor: c.shareDaysFor,
+      publicBaseUrl: c.config.server.publicBaseUrl,
+      reportRetentionDays: c.config.reports.retentionDays,
+      onEnqueued: () => this.deliveryLoop.kick(),
+    };
+  }
+
+  start(): void {
+    this.reconcileLoop.start();
+    this.deliveryLoop.start();
+    this.tasks.push(
+      cron.schedule(this.c.config.poller.cron, () => this.track(this.pollNow()), { name: 'poll', noOverlap: true }),
+      cron.schedule(this.c.config.expiry.cron, () => this.track(this.expireNow()), { name: 'expire', noOverlap: true }),
+    );
+  }
+
+  /** Stops the schedule and waits for runs in progress. */
+  async stop(): Promise<void> {
+    for (const t of this.tasks) await t.stop();
+    await Promise.all([this.reconcileLoop.stop(), this.deliveryLoop.stop(), ...this.inFlight]);
+  }
+
+  kickReconcile(): void {
+    this.reconcileLoop.kick();
+  }
+
+  kickDelivery(): void {
+    this.deliveryLoop.kick();
+  }
+
+  async reconcileNow(): Promise<ReconcileDueSummary> {
+    const s = await reconcileDue(this.reconcileDeps, { batchSize: 200, concurrency: 8, leaseMs: 120_000 });
+    if (s.reconciled + s.failed > 0) this.c.logger.debug({ job: 'reconcile', ...s }, 'reconcile run');
+    return s;
+  }
+
+  async deliverNow(): Promise<DeliverDueSummary> {
+    const c = this.c;
+    const d = c.config.delivery;
+    const s = await deliverDue(
+      {
+        store: c.store,
+        client: c.callbackClient,
+        tokenFor: (id) => c.accountById(id)?.workableToken,
+        onDelivered: c.onDelivered,
+        logger: c.logger,
+        config: { ...d, leaseMs: d.timeoutMs * 3 + 10_000 },
+      },
+      c.now,
+    );
+    if (s.attempted > 0) c.logger.info({ job: 'deliver', ...s }, 'delivery run');
+    return s;
+  }
+
+  /** Polls every account (or one), then reconciles what it found. */
+  async pollNow(accountId?: string): Promise<PollSummary[]> {
+    const c = this.c;
+    const out: PollSummary[] = [];
+    for (const account of c.accounts()) {
+      if (accountId && account.id !== accountId) continue;
+      try {
+        const s = await pollOnce({ store: c.store, upstreamFor: c.upstreamFor, now: c.now, overlapMs: c.config.poller.overlapMs, initialLookbackMs: c.config.poller.initialLookbackMs }, account);
+        if (s.skipped) c.logger.info({ job: 'poll', ...s }, 'poll skipped');
+        else c.logger.info({ job: 'poll', ...s }, 'poll cycle');
+        out.push(s);
+      } catch (err) {
+        c.logger.warn({ job: 'poll', accountId: account.id, err: (err as Error).message }, 'poll failed; next cycle will retry');
+        out.push({ accountId: account.id, skipped: true, reason: `failed: ${(err as Error).message}` });
+      }
+    }
+    this.reconcileLoop.kick();
+    return out;
+  }
+
+  async expireNow(): Promise<{ marked: number }> {
+    const s = await expireOverdue(this.c);
+    if (s.marked > 0) {
+      this.c.logger.info({ job: 'expire', ...s }, 'overdue interviews marked');
+      this.reconcileLoop.kick();
+    }
+    return s;
+  }
+
+  private track(p: Promise<unknown>): Promise<unknown> {
+    const guarded = p.catch((err: unknown) => this.c.logger.warn({ err: (err as Error).message }, 'scheduled job failed'));
+    this.inFlight.add(guarded);
+    void guarded.finally(() => this.inFlight.delete(guarded));
+    return guarded;
+  }
+}

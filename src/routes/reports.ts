@@ -1,0 +1,25 @@
+import Router from '@koa/router';
+import type { Container } from '../container.js';
+import { keys } from '../domain/keys.js';
+import type { StoredReport } from '../domain/reconcile.js';
+import { notFound } from '../http/errors.js';
+
+const REPORT_ID = /^[A-Za-z0-9_-]{32}$/;
+
+/** PDF reports at unguessable URLs (the id is the capability), public so Workable can fetch them. */
+export function reportRoutes(c: Container): Router {
+  const router = new Router();
+  router.get('/reports/:file', async (ctx) => {
+    const file = String(ctx.params.file);
+    const id = file.endsWith('.pdf') ? file.slice(0, -4) : '';
+    if (!REPORT_ID.test(id)) throw notFound('Report not found');
+    const report = await c.store.get<StoredReport>(keys.report(id));
+    if (!report) throw notFound('Report not found');
+    ctx.type = 'application/pdf';
+    ctx.set('Content-Disposition', `inline; filename="interview-report-${report.interviewId}.pdf"`);
+    ctx.set('Cache-Control', 'private, max-age=300');
+    ctx.set('X-Robots-Tag', 'noindex');
+    ctx.body = Buffer.from(report.pdfBase64, 'base64');
+  });
+  return router;
+}
