@@ -11,7 +11,7 @@ import type { Container } from './container.js';
 import { createLogger } from './logger.js';
 import { createHireflixSandbox } from './sandbox/hireflix/index.js';
 import { Scheduler } from './jobs/scheduler.js';
-import { createStore } from './store/index.js';
+import { createStore, SqliteStore } from './store/index.js';
 
 export interface RunningBridge {
   url: string;
@@ -41,6 +41,11 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
   const store = await createStore(
     config.store.kind === 'sqlite' ? config.store : { ...config.store, logger: { warn: (o: object, m: string) => logger.warn(o, m) } },
   );
+  if (store instanceof SqliteStore) {
+    // One process per SQLite file: leases and locks on file were left by a process that died holding them.
+    const released = (await store.releaseStaleClaims('lease:')) + (await store.releaseStaleClaims('lock:'));
+    if (released > 0) logger.info({ released }, 'released leases left by a previous process');
+  }
   const container = createContainer({ config, store, logger, ...(opts.now ? { now: opts.now } : {}) });
   const scheduler = new Scheduler(container);
   const app = createApp(container, scheduler);

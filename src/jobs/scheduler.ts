@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import type { ScheduledTask } from 'node-cron';
 import type { Container } from '../container.js';
 import type { ReconcileDeps } from '../domain/reconcile.js';
+import { SqliteStore } from '../store/index.js';
 import { deliverDue } from './deliverDue.js';
 import type { DeliverDueSummary } from './deliverDue.js';
 import { expireOverdue } from './expireOverdue.js';
@@ -51,6 +52,11 @@ export class Scheduler {
       cron.schedule(this.c.config.poller.cron, () => this.track(this.pollNow()), { name: 'poll', noOverlap: true }),
       cron.schedule(this.c.config.expiry.cron, () => this.track(this.expireNow()), { name: 'expire', noOverlap: true }),
     );
+    const store = this.c.store;
+    if (store instanceof SqliteStore) {
+      // SQLite keeps expired rows until they are read; sweep them so reports past retention really go.
+      this.tasks.push(cron.schedule('17 * * * *', () => this.track(store.sweepExpired()), { name: 'sqlite-sweep', noOverlap: true }));
+    }
   }
 
   /** Stops the schedule and waits for runs in progress. */
@@ -83,7 +89,7 @@ export class Scheduler {
         tokenFor: (id) => c.accountById(id)?.workableToken,
         onDelivered: c.onDelivered,
         logger: c.logger,
-        config: { ...d, leaseMs: d.timeoutMs * 3 + 10_000 },
+        config: { ...d, leaseMs: d.timeoutMs + 15_000 },
       },
       c.now,
     );

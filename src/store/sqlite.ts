@@ -192,6 +192,17 @@ export class SqliteStore implements Store {
   }
 
   /**
+   * Drops every expiring claim whose key starts with `prefix` (leases and locks). Only safe at start-up: the
+   * embedded store serves one process, so a lease still on file was left by a process that died holding it.
+   */
+  releaseStaleClaims(prefix: string): Promise<number> {
+    return this.#run(async () => {
+      const rows = await this.#rows("DELETE FROM claims WHERE key LIKE ? ESCAPE '\\' AND expires_at IS NOT NULL RETURNING 1", `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      return rows.length;
+    });
+  }
+
+  /**
    * Deletes expired records and claims. keyv only drops an expired record when it is read, so without this
    * the file keeps every record ever written with a TTL; call it periodically (e.g. from the scheduler).
    */

@@ -7,6 +7,8 @@ import { request as httpRequest } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { parseConfig, sha256Hex } from '../../src/config/load.js';
@@ -50,6 +52,19 @@ export interface HarnessOptions {
   mappingYaml?: string;
   now?: () => Date;
   accountsExtra?: { acme?: string; globex?: string };
+  /** Start the poller, reconcile and delivery workers (default: off; tests drive the jobs by hand). */
+  scheduler?: boolean;
+  /** Point each sandbox's signed webhooks at the bridge (default: on). */
+  webhooks?: boolean;
+}
+
+/** A port that was free a moment ago (the bridge must know its public URL before it listens). */
+export async function freePort(): Promise<number> {
+  const srv = createNetServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
 }
 
 const MAPPING = readFileSync(new URL('../../config/mappings/hireflix.yaml', import.meta.url), 'utf8');
@@ -95,8 +110,9 @@ export async function startHarness(kind: StoreKind, opts: HarnessOptions = {}): 
     GLOBEX_WEBHOOK_SECRET: globex.webhookSecret,
     ...(kind === 'redis' ? { REDIS_URL, REDIS_PREFIX: prefix } : { SQLITE_PATH: join(dir, 'bridge.sqlite') }),
   };
+  const port = await freePort();
   const bridgeYaml = `
-server: { host: 127.0.0.1, port: 0, public_base_url: "http://127.0.0.1:1" }
+server: { host: 127.0.0.1, port: ${port}, public_base_url: "http://127.0.0.1:${port}" }
 callback_policy: { allowed_hosts: ["*.workable.com"], allow_local: true }
 logging: { level: debug, pretty: false }
 ${opts.bridgeYaml ?? ''}`;
@@ -124,7 +140,12 @@ ${opts.bridgeYaml ?? ''}`;
     },
   });
   const logger = pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
-  const bridge = await startBridge(parsed.config, { logger, scheduler: false, ...(opts.now ? { now: opts.now } : {}) });
+  const bridge = await startBridge(parsed.config, { logger, scheduler: opts.scheduler ?? false, ...(opts.now ? { now: opts.now } : {}) });
+  if (opts.webhooks !== false) {
+    for (const a of [acme, globex]) {
+      await call(`${a.sandboxUrl}/_sandbox/webhooks`, { body: { url: `${bridge.url}/webhooks/hireflix/${a.id}`, enabled: true } });
+    }
+  }
   return {
     url: bridge.url,
     bridge,
