@@ -36,6 +36,8 @@ export interface TestAccount {
 export interface Harness {
   url: string;
   bridge: RunningBridge;
+  /** Extra bridges sharing the store (HarnessOptions.replicas). */
+  replicas: RunningBridge[];
   config: BridgeConfig;
   acme: TestAccount;
   globex: TestAccount;
@@ -56,6 +58,12 @@ export interface HarnessOptions {
   scheduler?: boolean;
   /** Point each sandbox's signed webhooks at the bridge (default: on). */
   webhooks?: boolean;
+  /** The upstream endpoint an account's adapter uses (default: its sandbox's /me), e.g. a faulty proxy. */
+  endpointFor?: (account: TestAccount) => Promise<string>;
+  /** Redis URL for the redis kind (default the local test Redis), e.g. a closed port to stage an outage. */
+  redisUrl?: string;
+  /** Further bridges on the same store (Redis only): replicas behind an imaginary load balancer. */
+  replicas?: number;
 }
 
 /** A port that was free a moment ago (the bridge must know its public URL before it listens). */
@@ -77,7 +85,7 @@ async function startAccount(id: string, positions?: Array<{ name: string }>): Pr
   return { id, token: `tok-${id}-${randomBytes(18).toString('base64url')}`, workableToken: `wk-${id}-${randomUUID()}`, sandbox, sandboxUrl, webhookSecret };
 }
 
-function accountYaml(a: TestAccount, extra = ''): string {
+function accountYaml(a: TestAccount, extra = '', endpoint = `${a.sandboxUrl}/me`): string {
   const env = a.id.toUpperCase();
   return `
   - id: ${a.id}
@@ -86,7 +94,7 @@ function accountYaml(a: TestAccount, extra = ''): string {
     workable_token: { env: ${env}_WORKABLE_TOKEN }
     upstream:
       kind: hireflix
-      endpoint: ${a.sandboxUrl}/me
+      endpoint: ${endpoint}
       api_key: { env: ${env}_API_KEY }
       webhook_secret: { env: ${env}_WEBHOOK_SECRET }
       timeout_ms: 2000
@@ -108,7 +116,7 @@ export async function startHarness(kind: StoreKind, opts: HarnessOptions = {}): 
     GLOBEX_WORKABLE_TOKEN: globex.workableToken,
     GLOBEX_API_KEY: (globex.sandbox as unknown as { apiKey?: string }).apiKey ?? '',
     GLOBEX_WEBHOOK_SECRET: globex.webhookSecret,
-    ...(kind === 'redis' ? { REDIS_URL, REDIS_PREFIX: prefix } : { SQLITE_PATH: join(dir, 'bridge.sqlite') }),
+    ...(kind === 'redis' ? { REDIS_URL: opts.redisUrl ?? REDIS_URL, REDIS_PREFIX: prefix } : { SQLITE_PATH: join(dir, 'bridge.sqlite') }),
   };
   const port = await freePort();
   const bridgeYaml = `
@@ -119,7 +127,7 @@ ${opts.bridgeYaml ?? ''}`;
   const parsed = parseConfig({
     dir: 'config',
     bridgeYaml,
-    accountsYaml: `accounts:${accountYaml(acme, opts.accountsExtra?.acme)}${accountYaml(globex, opts.accountsExtra?.globex)}`,
+    accountsYaml: `accounts:${accountYaml(acme, opts.accountsExtra?.acme, await opts.endpointFor?.(acme))}${accountYaml(globex, opts.accountsExtra?.globex, await opts.endpointFor?.(globex))}`,
     mappings: { hireflix: opts.mappingYaml ?? MAPPING },
     env,
     readSecretFile: () => {
@@ -141,6 +149,12 @@ ${opts.bridgeYaml ?? ''}`;
   });
   const logger = pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
   const bridge = await startBridge(parsed.config, { logger, scheduler: opts.scheduler ?? false, ...(opts.now ? { now: opts.now } : {}) });
+  const replicas: RunningBridge[] = [];
+  for (let i = 0; i < (opts.replicas ?? 0); i++) {
+    if (kind !== 'redis') throw new Error('replicas share a store: use redis');
+    const cfg = { ...parsed.config, server: { ...parsed.config.server, port: 0 } };
+    replicas.push(await startBridge(cfg, { logger, scheduler: opts.scheduler ?? false, ...(opts.now ? { now: opts.now } : {}) }));
+  }
   if (opts.webhooks !== false) {
     for (const a of [acme, globex]) {
       await call(`${a.sandboxUrl}/_sandbox/webhooks`, { body: { url: `${bridge.url}/webhooks/hireflix/${a.id}`, enabled: true } });
@@ -152,13 +166,15 @@ ${opts.bridgeYaml ?? ''}`;
     config: parsed.config,
     acme,
     globex,
+    replicas,
     logs,
     rawLogs,
     async close() {
+      for (const r of replicas) await r.shutdown();
       await bridge.shutdown();
       await acme.sandbox.close();
       await globex.sandbox.close();
-      if (kind === 'redis') await deleteRedisPrefix(REDIS_URL, prefix);
+      if (kind === 'redis' && !opts.redisUrl) await deleteRedisPrefix(REDIS_URL, prefix);
       rmSync(dir, { recursive: true, force: true });
     },
   };
