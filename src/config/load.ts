@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseMappingProfile } from './mappingSchema.js';
 import type { MappingProfile } from './mappingSchema.js';
 import { accountsFileSchema, bridgeFileSchema } from './schema.js';
-import type { AccountConfig, BridgeConfig, SecretRef } from './types.js';
+import type { AccountConfig, BridgeConfig, SecretRef, UpstreamConfig } from './types.js';
 
 /** The raw inputs of configuration: file texts by name, the environment, and a secret-file reader. */
 export interface ConfigSources {
@@ -121,7 +121,7 @@ export function parseConfig(src: ConfigSources): ConfigResult {
     server: {
       host: sandboxMode ? '127.0.0.1' : f.server.host,
       port,
-      publicBaseUrl: (env.PUBLIC_BASE_URL ?? f.server.public_base_url).replace(/\/+$/, ''),
+      publicBaseUrl: (env.PUBLIC_BASE_URL ?? f.server.public_base_url ?? defaultPublicUrl(sandboxMode ? '127.0.0.1' : f.server.host, port)).replace(/\/+$/, ''),
       requestTimeoutMs: f.server.request_timeout_ms,
       headersTimeoutMs: f.server.headers_timeout_ms,
       keepAliveTimeoutMs: f.server.keep_alive_timeout_ms,
@@ -166,7 +166,17 @@ interface AccountsFile {
     name: string;
     token_sha256: string[];
     workable_token: SecretRef;
-    upstream: { kind: 'hireflix'; endpoint: string; api_key: SecretRef; webhook_secret?: SecretRef; timeout_ms: number };
+    upstream:
+      | { kind: 'hireflix'; endpoint: string; api_key: SecretRef; webhook_secret?: SecretRef; timeout_ms: number }
+      | {
+          kind: 'vervoe';
+          base_url: string;
+          api_key: SecretRef;
+          secret_key: SecretRef;
+          webhook_secret?: SecretRef;
+          webhook_tolerance_seconds: number;
+          timeout_ms: number;
+        };
     webhooks: boolean;
     mapping: string;
     default_country: string;
@@ -185,23 +195,42 @@ function buildAccounts(
     if (!mappings[a.mapping]) problems.push(`${fileName}: ${at}.mapping: no mapping profile named "${a.mapping}" in mappings/`);
     if (a.webhooks && !a.upstream.webhook_secret) problems.push(`${fileName}: ${at}.upstream.webhook_secret: required when webhooks is true`);
     const webhookSecret = secret(fileName, `${at}.upstream.webhook_secret`, a.upstream.webhook_secret, a.webhooks);
+    const apiKey = secret(fileName, `${at}.upstream.api_key`, a.upstream.api_key, true) ?? '';
+    const upstream: UpstreamConfig =
+      a.upstream.kind === 'vervoe'
+        ? {
+            kind: 'vervoe',
+            baseUrl: a.upstream.base_url.replace(/\/+$/, ''),
+            apiKey,
+            secretKey: secret(fileName, `${at}.upstream.secret_key`, a.upstream.secret_key, true) ?? '',
+            ...(webhookSecret ? { webhookSecret } : {}),
+            webhookToleranceSeconds: a.upstream.webhook_tolerance_seconds,
+            timeoutMs: a.upstream.timeout_ms,
+          }
+        : {
+            kind: 'hireflix',
+            endpoint: a.upstream.endpoint,
+            apiKey,
+            ...(webhookSecret ? { webhookSecret } : {}),
+            timeoutMs: a.upstream.timeout_ms,
+          };
     return {
       id: a.id,
       name: a.name,
       tokenSha256: a.token_sha256,
       workableToken: secret(fileName, `${at}.workable_token`, a.workable_token, true) ?? '',
-      upstream: {
-        kind: a.upstream.kind,
-        endpoint: a.upstream.endpoint,
-        apiKey: secret(fileName, `${at}.upstream.api_key`, a.upstream.api_key, true) ?? '',
-        ...(webhookSecret ? { webhookSecret } : {}),
-        timeoutMs: a.upstream.timeout_ms,
-      },
+      upstream,
       mapping: a.mapping,
       defaultCountry: a.default_country,
       webhooks: a.webhooks,
     };
   });
+}
+
+/** Where this bridge is reachable when no public URL is configured: right only for local use. */
+function defaultPublicUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}`;
 }
 
 function deepFreeze<T>(o: T): T {
