@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import Koa from 'koa';
 import type { Context, Next } from 'koa';
 import type { Container } from './container.js';
+import { authFailureLimit } from './http/authLimiter.js';
 import { errorMiddleware } from './http/errorMiddleware.js';
 import { HttpError } from './http/errors.js';
+import { opsAuth } from './http/opsAuth.js';
+import { requestScope } from './logger.js';
 import { opsRoutes } from './routes/ops.js';
 import { reportRoutes } from './routes/reports.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -21,13 +24,13 @@ function requestContext(c: Container) {
     ctx.state.log = c.logger.child({ reqId: id });
     const started = process.hrtime.bigint();
     try {
-      await next();
+      await requestScope.run({ reqId: id }, next);
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      (ctx.state.log as typeof c.logger).info(
-        { method: ctx.method, path: ctx.path, route: ctx._matchedRoute ?? null, status: ctx.status, ms: Math.round(ms * 10) / 10 },
-        'request',
-      );
+      const route = typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : null;
+      (ctx.state.log as typeof c.logger).info({ method: ctx.method, path: ctx.path, route, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+      c.metrics.request(ctx.method, route ?? 'unmatched', ctx.status, ms / 1000);
+      if (ctx.state.webhookSignatureFailure === true) c.metrics.webhookSignatureFailure(String(ctx.params?.upstream ?? 'unknown'));
     }
   };
 }
@@ -44,7 +47,11 @@ export function createApp(c: Container, scheduler: Scheduler): Koa {
       throw new HttpError(503, 'Service shutting down: retry shortly', { 'Retry-After': '5' });
     }
     await next();
+    // A request that began before the shutdown: answer it, but close its connection so the drain ends.
+    if (c.shuttingDown) ctx.set('Connection', 'close');
   });
+  app.use(authFailureLimit(c.authLimiter));
+  app.use(opsAuth(c.config.ops));
   // Runs after the routers: nothing answered, so no route matched (allowedMethods has had its say on 405).
   app.use(async (ctx, next) => {
     await next();

@@ -5,6 +5,9 @@ import { callbackUrlProblem, guardedLookup } from './domain/callbackPolicy.js';
 import type { CreateDeps } from './domain/createInterview.js';
 import { keys } from './domain/keys.js';
 import { withLock } from './domain/lock.js';
+import { createMetrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
+import { AuthLimiter } from './http/authLimiter.js';
 import { computeExpiresAt } from './domain/mapping/index.js';
 import { interviewLock } from './domain/outbox.js';
 import type { InterviewRecord } from './domain/types.js';
@@ -22,7 +25,11 @@ export interface Container extends ShareDeps {
   store: Store;
   logger: Logger;
   upstreams: UpstreamRegistry;
+  /** This container's Prometheus registry and metrics (never the global registry). */
+  metrics: Metrics;
   templates: TemplateCache;
+  /** Failed authentication attempts per client address (in this process), for 429s to token guessers. */
+  authLimiter: AuthLimiter;
   createDeps: CreateDeps;
   accounts(): readonly AccountConfig[];
   accountById(id: string): AccountConfig | undefined;
@@ -43,12 +50,15 @@ export interface ContainerOptions {
   logger: Logger;
   now?: () => Date;
   buildUpstream?: (account: AccountConfig) => Upstream;
+  /** Also export Node process metrics (memory, CPU, event loop); the process sets it, tests need not. */
+  processMetrics?: boolean;
 }
 
 /** Manual dependency injection: one typed container, no module-level singletons doing I/O. */
 export function createContainer(opts: ContainerOptions): Container {
   const now = opts.now ?? (() => new Date());
-  const upstreams = new UpstreamRegistry(opts.buildUpstream);
+  const metrics = createMetrics({ store: opts.store, processMetrics: opts.processMetrics ?? false });
+  const upstreams = new UpstreamRegistry(opts.buildUpstream, metrics);
   const templates = new TemplateCache(opts.config.templatesCacheMs, () => now().getTime());
   let mappings = opts.config.mappings;
   const policy = opts.config.callbackPolicy;
@@ -67,7 +77,9 @@ export function createContainer(opts: ContainerOptions): Container {
     store: opts.store,
     logger: opts.logger,
     upstreams,
+    metrics,
     templates,
+    authLimiter: new AuthLimiter(),
     now,
     shuttingDown: false,
     callbackClient,

@@ -1,14 +1,14 @@
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { join } from 'node:path';
 import { createApp } from './app.js';
 import { watchMappings } from './config/watchMappings.js';
 import type { BridgeConfig } from './config/types.js';
 import { createContainer } from './container.js';
 import type { Container } from './container.js';
-import { createLogger } from './logger.js';
+import { configSecrets, createLogger } from './logger.js';
 import { createHireflixSandbox } from './sandbox/hireflix/index.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { createStore, SqliteStore } from './store/index.js';
@@ -30,11 +30,15 @@ export interface StartOptions {
   now?: () => Date;
   /** Start the scheduled jobs (poller, expiry, delivery). Tests may drive the jobs by hand instead. */
   scheduler?: boolean;
+  /** Export Node process metrics too (the process does; tests building many bridges need not). */
+  processMetrics?: boolean;
+  /** Where the bridge's own logger writes (default stdout); tests capture lines here. Ignored with `logger`. */
+  logDestination?: DestinationStream;
 }
 
 /** Builds and starts everything the configuration asks for. Used by server.ts and by component tests. */
 export async function startBridge(config: BridgeConfig, opts: StartOptions = {}): Promise<RunningBridge> {
-  const logger = opts.logger ?? createLogger(config.logging);
+  const logger = opts.logger ?? createLogger({ ...config.logging, secrets: configSecrets(config), ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
   if (config.sandbox) sandbox = await startSandbox(config, logger);
 
@@ -46,13 +50,14 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     const released = (await store.releaseStaleClaims('lease:')) + (await store.releaseStaleClaims('lock:'));
     if (released > 0) logger.info({ released }, 'released leases left by a previous process');
   }
-  const container = createContainer({ config, store, logger, ...(opts.now ? { now: opts.now } : {}) });
+  const container = createContainer({ config, store, logger, processMetrics: opts.processMetrics ?? false, ...(opts.now ? { now: opts.now } : {}) });
   const scheduler = new Scheduler(container);
   const app = createApp(container, scheduler);
   const server = createServer(app.callback());
   server.requestTimeout = config.server.requestTimeoutMs;
   server.headersTimeout = config.server.headersTimeoutMs;
   server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
+  const requests = trackRequests(server);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, () => resolveListen());
@@ -71,13 +76,13 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     stopWatching();
     const deadline = new Promise<false>((r) => setTimeout(() => r(false), config.server.shutdownTimeoutMs).unref());
     const drained = (async () => {
-      await Promise.all([
-        scheduler.stop(),
-        new Promise<void>((r) => {
-          server.close(() => r());
-          server.closeIdleConnections();
-        }),
-      ]);
+      // The listener stays open while requests drain, so late arrivals (and /readyz) get an explicit 503
+      // with Connection: close instead of a refused connection; it closes once nothing is in flight.
+      await Promise.all([scheduler.stop(), requests.idle()]);
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeIdleConnections();
+      });
       await store.close();
       if (sandbox) await sandbox.close();
       return true as const;
@@ -85,11 +90,28 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     const clean = await Promise.race([drained, deadline]);
     if (!clean) {
       logger.error({ timeoutMs: config.server.shutdownTimeoutMs }, 'shutdown deadline passed; forcing exit');
+      server.close(); // the listener may still be open, waiting for the drain
       server.closeAllConnections();
     } else logger.info('shutdown complete');
     return clean;
   };
   return { url, logger, container, server, scheduler, shutdown };
+}
+
+/** Counts requests in flight; idle() resolves when none is. */
+function trackRequests(server: Server): { idle(): Promise<void> } {
+  let active = 0;
+  let waiters: Array<() => void> = [];
+  server.on('request', (_req, res: ServerResponse) => {
+    active += 1;
+    res.once('close', () => {
+      active -= 1;
+      if (active > 0) return;
+      for (const w of waiters) w();
+      waiters = [];
+    });
+  });
+  return { idle: () => (active === 0 ? Promise.resolve() : new Promise<void>((r) => waiters.push(r))) };
 }
 
 async function startSandbox(config: BridgeConfig, logger: Logger) {

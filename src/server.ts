@@ -17,10 +17,11 @@ async function main(): Promise<void> {
     process.stderr.write(`Configuration has ${parsed.problems.length} problem(s):\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(2);
   }
-  const bridge = await startBridge(parsed.config, { configDir, watchMappings: true });
+  const bridge = await startBridge(parsed.config, { configDir, watchMappings: true, processMetrics: true });
   let stopping = false;
   const stop = (signal: string): void => {
-    if (stopping) return;
+    // A second signal (an impatient Ctrl-C) skips the drain.
+    if (stopping) process.exit(1);
     stopping = true;
     bridge.logger.info({ signal }, 'shutting down');
     bridge

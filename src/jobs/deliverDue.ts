@@ -40,6 +40,8 @@ export interface DeliverDueDeps {
   onDelivered: (interviewId: string, hash: string, at: Date) => Promise<void>;
   logger?: DeliveryLogger;
   config: DeliverDueConfig;
+  /** Told how each attempt settled (metrics); 'retry' past the horizon settles as 'dead'. */
+  onSettled?: (outcome: 'delivered' | 'conflict' | 'retry' | 'dead') => void;
 }
 
 /** Counts of one run. attempted = PUTs made; dead includes entries refused before a PUT. */
@@ -142,7 +144,9 @@ async function deliverOne(deps: DeliverDueDeps, id: string, now: () => Date, onA
   const owner = randomUUID();
   if (!(await store.setIfAbsent(leaseKey, owner, config.leaseMs))) return 'skipped';
   try {
-    const entry = await store.get<OutboxEntry>(outboxKey(id));
+    // Read under the interview lock: if a holder (say a replica killed mid-reconcile) keeps it, give up now,
+    // before the PUT, rather than send and then be unable to record it, which would send it again and again.
+    const entry = await withLock(store, interviewLock(id), () => store.get<OutboxEntry>(outboxKey(id)));
     if (entry === undefined) {
       // An index member without an entry: a crash between two writes, or another replica finished it.
       await withLock(store, interviewLock(id), async () => {
@@ -156,9 +160,22 @@ async function deliverOne(deps: DeliverDueDeps, id: string, now: () => Date, onA
     if (token === undefined) return await settle(deps, entry, { kind: 'dead', error: NO_TOKEN, durationMs: 0 }, now());
     onAttempt();
     const outcome = await deps.client.put(entry.callbackUrl, token, entry.payload);
+    // Record what Workable has before the entry leaves the outbox: a reconcile on another replica in
+    // between would otherwise see neither the entry nor the delivered hash and queue the same result again.
+    if (outcome.kind === 'delivered' || outcome.kind === 'conflict') await recordDelivered(deps, entry, now());
     return await settle(deps, entry, outcome, now());
   } finally {
     await store.releaseClaim(leaseKey, owner).catch(() => false);
+  }
+}
+
+/** Tells the interview record that Workable has `sent.hash`; a store outage aborts, anything else is logged. */
+async function recordDelivered(deps: DeliverDueDeps, sent: OutboxEntry, at: Date): Promise<void> {
+  try {
+    await deps.onDelivered(sent.interviewId, sent.hash, at);
+  } catch (err) {
+    if (err instanceof StoreUnavailableError) throw err;
+    deps.logger?.error({ interviewId: sent.interviewId, err: err instanceof Error ? err.message : String(err) }, 'onDelivered failed');
   }
 }
 
@@ -206,15 +223,9 @@ async function settle(deps: DeliverDueDeps, sent: OutboxEntry, outcome: Callback
     return 'dead';
   });
 
-  if (tally === 'delivered') {
-    logger?.info({ ...log, outcome: outcome.kind }, 'result delivered to Workable');
-    try {
-      await deps.onDelivered(id, sent.hash, at);
-    } catch (err) {
-      if (err instanceof StoreUnavailableError) throw err;
-      logger?.error({ interviewId: id, err: err instanceof Error ? err.message : String(err) }, 'onDelivered failed');
-    }
-  } else if (tally === 'retried') logger?.warn({ ...log, error: outcome.error }, 'delivery failed, will retry');
+  if (tally !== 'skipped') deps.onSettled?.(tally === 'delivered' ? (outcome.kind === 'conflict' ? 'conflict' : 'delivered') : tally === 'retried' ? 'retry' : 'dead');
+  if (tally === 'delivered') logger?.info({ ...log, outcome: outcome.kind }, 'result delivered to Workable');
+  else if (tally === 'retried') logger?.warn({ ...log, error: outcome.error }, 'delivery failed, will retry');
   else if (tally === 'dead') logger?.error({ ...log, error: outcome.error }, 'delivery dead-lettered');
   return tally;
 }

@@ -42,7 +42,17 @@ export class Scheduler {
       publicBaseUrl: c.config.server.publicBaseUrl,
       reportRetentionDays: c.config.reports.retentionDays,
       onEnqueued: () => this.deliveryLoop.kick(),
+      lockTtlMs: this.reconcileHoldMs,
     };
+  }
+
+  /**
+   * Longest a reconcile may take: a few upstream calls, each bounded by the account's timeout, plus the PDF.
+   * Lease and lock expire after it, so a replica killed mid-reconcile delays that interview by this much at
+   * most (a fixed 2 minutes before, whatever the timeouts).
+   */
+  private get reconcileHoldMs(): number {
+    return 3 * Math.max(1000, ...this.c.accounts().map((a) => a.upstream.timeoutMs)) + 15_000;
   }
 
   start(): void {
@@ -74,7 +84,7 @@ export class Scheduler {
   }
 
   async reconcileNow(): Promise<ReconcileDueSummary> {
-    const s = await reconcileDue(this.reconcileDeps, { batchSize: 200, concurrency: 8, leaseMs: 120_000 });
+    const s = await reconcileDue(this.reconcileDeps, { batchSize: 200, concurrency: 8, leaseMs: this.reconcileHoldMs });
     if (s.reconciled + s.failed > 0) this.c.logger.debug({ job: 'reconcile', ...s }, 'reconcile run');
     return s;
   }
@@ -88,6 +98,7 @@ export class Scheduler {
         client: c.callbackClient,
         tokenFor: (id) => c.accountById(id)?.workableToken,
         onDelivered: c.onDelivered,
+        onSettled: (outcome) => c.metrics.delivery(outcome),
         logger: c.logger,
         config: { ...d, leaseMs: d.timeoutMs + 15_000 },
       },
@@ -107,9 +118,12 @@ export class Scheduler {
         const s = await pollOnce({ store: c.store, upstreamFor: c.upstreamFor, now: c.now, overlapMs: c.config.poller.overlapMs, initialLookbackMs: c.config.poller.initialLookbackMs }, account);
         if (s.skipped) c.logger.info({ job: 'poll', ...s }, 'poll skipped');
         else c.logger.info({ job: 'poll', ...s }, 'poll cycle');
+        if (s.skipped) c.metrics.poll(account.id, 'skipped');
+        else c.metrics.poll(account.id, 'ok', s.durationMs / 1000, s.changes);
         out.push(s);
       } catch (err) {
         c.logger.warn({ job: 'poll', accountId: account.id, err: (err as Error).message }, 'poll failed; next cycle will retry');
+        c.metrics.poll(account.id, 'failed');
         out.push({ accountId: account.id, skipped: true, reason: `failed: ${(err as Error).message}` });
       }
     }

@@ -10,10 +10,8 @@ import { join } from 'node:path';
 import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import pino from 'pino';
 import { parseConfig, sha256Hex } from '../../src/config/load.js';
 import type { BridgeConfig } from '../../src/config/types.js';
-import { REDACT_PATHS } from '../../src/logger.js';
 import { startBridge } from '../../src/runtime.js';
 import type { RunningBridge } from '../../src/runtime.js';
 import { createHireflixSandbox } from '../../src/sandbox/hireflix/index.js';
@@ -147,8 +145,9 @@ ${opts.bridgeYaml ?? ''}`;
       cb();
     },
   });
-  const logger = pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
-  const bridge = await startBridge(parsed.config, { logger, scheduler: opts.scheduler ?? false, ...(opts.now ? { now: opts.now } : {}) });
+  // The bridge's own logger (redaction, secret scrubbing, request ids) writing into the capture.
+  const bridge = await startBridge(parsed.config, { logDestination: sink, scheduler: opts.scheduler ?? false, ...(opts.now ? { now: opts.now } : {}) });
+  const logger = bridge.logger;
   const replicas: RunningBridge[] = [];
   for (let i = 0; i < (opts.replicas ?? 0); i++) {
     if (kind !== 'redis') throw new Error('replicas share a store: use redis');

@@ -34,7 +34,7 @@ describe('configuration', () => {
     expect(config!.callbackPolicy).to.deep.equal({ allowedHosts: ['*.workable.com'], allowLocal: true });
     expect(config!.accounts.map((a) => a.id)).to.deep.equal(['demo']);
     expect(config!.accounts[0]!.tokenSha256).to.deep.equal([sha256Hex('in-tok')]);
-    expect(config!.accounts[0]!.upstream.endpoint).to.equal('http://127.0.0.1:4010/me');
+    expect(config!.accounts[0]!.upstream).to.include({ kind: 'hireflix', endpoint: 'http://127.0.0.1:4010/me' });
     expect(Object.isFrozen(config)).to.equal(true);
     expect(Object.isFrozen(config!.accounts[0]!.upstream)).to.equal(true);
   });
