@@ -1,0 +1,83 @@
+/**
+ * How every command reaches the bridge's state: the same configuration the server reads (CONFIG_DIR,
+ * environment, REDIS_URL / SQLITE_PATH) and a short-lived store that is closed as soon as the command is done.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { readConfigSources } from '../config/files.js';
+import { parseConfig } from '../config/load.js';
+import type { ConfigSources } from '../config/load.js';
+import type { BridgeConfig } from '../config/types.js';
+import { createStore } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import { CommandFailed, ConfigError } from './errors.js';
+
+type SandboxSecrets = ConfigSources['sandboxSecrets'];
+
+/**
+ * Sandbox credentials without side effects. The server's sandboxSecrets() writes a credentials file when
+ * none exists; an operator command must never create files, so this only reads what the server saved (or
+ * the environment) and falls back to placeholders that open nothing.
+ */
+function readOnlySandboxSecrets(env: Record<string, string | undefined>, dataDir: string): SandboxSecrets {
+  let saved: Partial<SandboxSecrets> = {};
+  try {
+    saved = JSON.parse(readFileSync(join(dataDir, 'sandbox-credentials.json'), 'utf8')) as Partial<SandboxSecrets>;
+  } catch {
+    saved = {};
+  }
+  return {
+    inboundToken: env.SANDBOX_TOKEN || saved.inboundToken || 'unset',
+    workableToken: env.SANDBOX_WORKABLE_TOKEN || saved.workableToken || 'unset',
+    apiKey: saved.apiKey || 'unset',
+    webhookSecret: saved.webhookSecret || 'unset',
+  };
+}
+
+/** Reads and validates the configuration; throws ConfigError listing every problem with file and key. */
+export function loadConfig(env: Record<string, string | undefined>): BridgeConfig {
+  const dirName = env.CONFIG_DIR ?? 'config';
+  const dataDir = resolve(dirname(env.SQLITE_PATH ?? 'data/bridge.sqlite'));
+  let sources: ConfigSources;
+  try {
+    sources = readConfigSources(resolve(dirName), env, readOnlySandboxSecrets(env, dataDir));
+  } catch (err) {
+    throw new ConfigError([`${dirName}: cannot be read: ${(err as Error).message}`]);
+  }
+  const parsed = parseConfig({ ...sources, dir: dirName, stdoutIsTTY: false });
+  if (!parsed.config) throw new ConfigError(parsed.problems);
+  return parsed.config;
+}
+
+/** A description of the configured store that never includes the Redis URL (it may carry a password). */
+export function describeStore(config: BridgeConfig): string {
+  return config.store.kind === 'sqlite' ? `sqlite ${config.store.path}` : `redis (prefix ${config.store.prefix})`;
+}
+
+/**
+ * Opens the configured store, runs `fn`, and closes the store whatever happens. A store that does not
+ * answer is a failure of the command (exit 1), not a usage error.
+ */
+export async function withStore<T>(config: BridgeConfig, fn: (store: Store) => Promise<T>): Promise<T> {
+  // Opening a missing SQLite file would create an empty store and report "nothing there": a wrong
+  // SQLITE_PATH must say so instead.
+  if (config.store.kind === 'sqlite' && config.store.path !== ':memory:' && !existsSync(config.store.path)) {
+    throw new CommandFailed(`no SQLite store at ${config.store.path} (has the bridge run here? is SQLITE_PATH right?)`);
+  }
+  let store: Store | undefined;
+  try {
+    store =
+      config.store.kind === 'sqlite'
+        ? await createStore(config.store)
+        : await createStore({ ...config.store, connectTimeoutMs: 2000, commandTimeoutMs: 5000 });
+    await store.ping();
+  } catch (err) {
+    await store?.close().catch(() => undefined);
+    throw new CommandFailed(`cannot open the ${describeStore(config)} store: ${(err as Error).message}`);
+  }
+  try {
+    return await fn(store);
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+}
