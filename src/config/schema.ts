@@ -14,7 +14,7 @@ export const bridgeFileSchema = Joi.object({
   server: Joi.object({
     host: Joi.string().default('0.0.0.0'),
     port: Joi.number().integer().min(0).max(65535).default(3000),
-    public_base_url: Joi.string().uri({ scheme: ['http', 'https'] }).default('http://localhost:3000'),
+    public_base_url: Joi.string().uri({ scheme: ['http', 'https'] }),
     request_timeout_ms: ms.default(30000),
     headers_timeout_ms: ms.default(10000),
     keep_alive_timeout_ms: ms.default(65000),
@@ -58,6 +58,26 @@ export const bridgeFileSchema = Joi.object({
   }).default(),
 }).default();
 
+const hireflixUpstream = Joi.object({
+  // Both kinds are listed so that an unknown kind is told every valid choice.
+  kind: Joi.string().valid('hireflix', 'vervoe').required(),
+  endpoint: Joi.string().uri({ scheme: ['http', 'https'] }).default('https://api.hireflix.com/me'),
+  api_key: secretRef.required(),
+  webhook_secret: secretRef,
+  timeout_ms: ms.min(100).default(10000),
+});
+
+/** Vervoe authenticates with an API key plus a secret key (exchanged for a 10-minute token). */
+const vervoeUpstream = Joi.object({
+  kind: Joi.string().valid('vervoe').required(),
+  base_url: Joi.string().uri({ scheme: ['http', 'https'] }).default('https://api.vervoe.com/api'),
+  api_key: secretRef.required(),
+  secret_key: secretRef.required(),
+  webhook_secret: secretRef,
+  webhook_tolerance_seconds: Joi.number().integer().min(1).max(3600).default(300),
+  timeout_ms: ms.min(100).default(10000),
+});
+
 /** config/accounts.yaml */
 export const accountsFileSchema = Joi.object({
   accounts: Joi.array()
@@ -73,15 +93,13 @@ export const accountsFileSchema = Joi.object({
           .single()
           .required(),
         workable_token: secretRef.required(),
-        upstream: Joi.object({
-          kind: Joi.string().valid('hireflix').required(),
-          endpoint: Joi.string().uri({ scheme: ['http', 'https'] }).default('https://api.hireflix.com/me'),
-          api_key: secretRef.required(),
-          webhook_secret: secretRef,
-          timeout_ms: ms.min(100).default(10000),
-        }).required(),
+        upstream: Joi.alternatives()
+          .conditional('.kind', { is: 'vervoe', then: vervoeUpstream, otherwise: hireflixUpstream })
+          .required(),
         webhooks: Joi.boolean().default(true),
-        mapping: Joi.string().pattern(/^[a-z0-9_-]+$/).default('hireflix'),
+        // Each upstream has a profile of the same name; an account names another one explicitly.
+        mapping: Joi.string().pattern(/^[a-z0-9_-]+$/).default((parent: { upstream?: { kind?: unknown } }) =>
+          parent.upstream?.kind === 'vervoe' ? 'vervoe' : 'hireflix'),
         default_country: Joi.string().uppercase().length(2).default('US'),
       }),
     )

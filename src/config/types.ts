@@ -3,7 +3,7 @@ import type { MappingProfile } from './mappingSchema.js';
 /** Where a secret comes from: an environment variable or a file (e.g. a mounted Docker/Kubernetes secret). */
 export type SecretRef = { env: string } | { file: string };
 
-export interface UpstreamConfig {
+export interface HireflixUpstreamConfig {
   kind: 'hireflix';
   /** GraphQL endpoint; the real one is https://api.hireflix.com/me. */
   endpoint: string;
@@ -11,6 +11,21 @@ export interface UpstreamConfig {
   webhookSecret?: string;
   timeoutMs: number;
 }
+
+/** Vervoe: REST under `baseUrl`, a short-lived Bearer token obtained with the API key and secret key. */
+export interface VervoeUpstreamConfig {
+  kind: 'vervoe';
+  /** API root; the real one is https://api.vervoe.com/api. */
+  baseUrl: string;
+  apiKey: string;
+  secretKey: string;
+  webhookSecret?: string;
+  /** How far a webhook's `t=` may be from now before it is refused as a replay. */
+  webhookToleranceSeconds: number;
+  timeoutMs: number;
+}
+
+export type UpstreamConfig = HireflixUpstreamConfig | VervoeUpstreamConfig;
 
 export interface AccountConfig {
   id: string;

@@ -1,20 +1,27 @@
 import type { AccountConfig } from '../config/types.js';
+import type { Metrics } from '../metrics.js';
 import { createHireflixUpstream } from './hireflix/adapter.js';
+import { instrumentUpstream } from './instrumented.js';
+import { createVervoeUpstream } from './vervoe/adapter.js';
 import type { Upstream } from './types.js';
 
 const USER_AGENT = 'workable-video-bridge/0.1';
 
-/** One adapter per account, built on first use from the account's upstream settings. */
+/** One adapter per account, built on first use from the account's upstream settings (and measured when given metrics). */
 export class UpstreamRegistry {
   private readonly byAccount = new Map<string, { account: AccountConfig; upstream: Upstream }>();
 
-  constructor(private readonly build: (account: AccountConfig) => Upstream = defaultBuild) {}
+  constructor(
+    private readonly build: (account: AccountConfig) => Upstream = defaultBuild,
+    private readonly metrics?: Metrics,
+  ) {}
 
   forAccount(account: AccountConfig): Upstream {
     const hit = this.byAccount.get(account.id);
     // A reloaded account (new key, new endpoint) gets a new adapter.
     if (hit && hit.account === account) return hit.upstream;
-    const upstream = this.build(account);
+    const built = this.build(account);
+    const upstream = this.metrics ? instrumentUpstream(built, this.metrics) : built;
     this.byAccount.set(account.id, { account, upstream });
     return upstream;
   }
@@ -27,6 +34,16 @@ function defaultBuild(account: AccountConfig): Upstream {
         endpoint: account.upstream.endpoint,
         apiKey: account.upstream.apiKey,
         ...(account.upstream.webhookSecret ? { webhookSecret: account.upstream.webhookSecret } : {}),
+        timeoutMs: account.upstream.timeoutMs,
+        userAgent: USER_AGENT,
+      });
+    case 'vervoe':
+      return createVervoeUpstream({
+        baseUrl: account.upstream.baseUrl,
+        apiKey: account.upstream.apiKey,
+        secretKey: account.upstream.secretKey,
+        ...(account.upstream.webhookSecret ? { webhookSecret: account.upstream.webhookSecret } : {}),
+        webhookToleranceSeconds: account.upstream.webhookToleranceSeconds,
         timeoutMs: account.upstream.timeoutMs,
         userAgent: USER_AGENT,
       });

@@ -1,0 +1,111 @@
+/** Everything one Vervoe sandbox holds, shared by its REST routes, its control API and tests. */
+import { DEFAULT_ASSESSMENTS, type VervoeAssessment } from './model.js';
+import { VervoeSandboxStore } from './store.js';
+import { createVervoeWebhookSender, type VervoeWebhookSender } from './webhooks.js';
+
+export type FaultMode = 'rate_limit' | 'error' | 'timeout';
+export const FAULT_MODES: readonly FaultMode[] = ['rate_limit', 'error', 'timeout'];
+
+export interface Fault {
+  mode: FaultMode;
+  remaining: number;
+  retryAfterSeconds?: number;
+}
+
+/** Scripted failures for the next n API calls; 'timeout' holds a request until release (close or reset). */
+export class Faults {
+  private fault: Fault | null = null;
+  private readonly held = new Set<() => void>();
+
+  set(next: Fault | null): void {
+    this.fault = next && next.remaining > 0 ? { ...next } : null;
+  }
+  current(): Fault | null {
+    return this.fault ? { ...this.fault } : null;
+  }
+  take(): Fault | null {
+    if (!this.fault) return null;
+    const taken = { ...this.fault };
+    this.fault.remaining -= 1;
+    if (this.fault.remaining <= 0) this.fault = null;
+    return taken;
+  }
+  hold(): Promise<void> {
+    return new Promise((resolve) => this.held.add(resolve));
+  }
+  release(): void {
+    for (const resolve of this.held) resolve();
+    this.held.clear();
+  }
+}
+
+export interface VervoeSandboxStateOptions {
+  apiKey: string;
+  secretKey: string;
+  webhookSecret: string;
+  webhookUrl?: string;
+  assessments?: readonly VervoeAssessment[];
+  pageSize?: number;
+  webhookMaxAttempts?: number;
+  webhookRetryDelayMs?: number;
+  now?: () => number;
+}
+
+export interface VervoeSandboxState {
+  readonly apiKey: string;
+  readonly secretKey: string;
+  readonly store: VervoeSandboxStore;
+  readonly webhooks: VervoeWebhookSender;
+  readonly faults: Faults;
+  readonly stats: { requests: number; byOperation: Record<string, number> };
+  readonly pageSize: number;
+  now(): number;
+  baseUrl(): string;
+  setBaseUrl(url: string): void;
+  /** Forget every issued token, as if they had expired. */
+  revokeTokens(): void;
+  onRevoke(fn: () => void): void;
+  onReset(fn: () => void): void;
+  reset(): void;
+}
+
+/** Builds the state; `now` defaults to the wall clock. */
+export function createVervoeSandboxState(opts: VervoeSandboxStateOptions): VervoeSandboxState {
+  const now = opts.now ?? Date.now;
+  const store = new VervoeSandboxStore(opts.assessments ?? DEFAULT_ASSESSMENTS, now);
+  const webhooks = createVervoeWebhookSender(
+    { url: opts.webhookUrl ?? null, secret: opts.webhookSecret, enabled: true },
+    { now, maxAttempts: opts.webhookMaxAttempts ?? 3, retryDelayMs: opts.webhookRetryDelayMs ?? 50 },
+  );
+  const faults = new Faults();
+  const stats = { requests: 0, byOperation: {} as Record<string, number> };
+  const revokers: Array<() => void> = [];
+  const resetters: Array<() => void> = [];
+  let base = 'http://127.0.0.1';
+  return {
+    apiKey: opts.apiKey,
+    secretKey: opts.secretKey,
+    store,
+    webhooks,
+    faults,
+    stats,
+    pageSize: opts.pageSize ?? 20,
+    now,
+    baseUrl: () => base,
+    setBaseUrl(url) {
+      base = url;
+    },
+    revokeTokens: () => revokers.forEach((fn) => fn()),
+    onRevoke: (fn) => revokers.push(fn),
+    onReset: (fn) => resetters.push(fn),
+    reset() {
+      store.reset();
+      faults.set(null);
+      faults.release();
+      webhooks.clear();
+      stats.requests = 0;
+      stats.byOperation = {};
+      resetters.forEach((fn) => fn());
+    },
+  };
+}
