@@ -5,7 +5,7 @@ import { HttpError } from '../http/errors.js';
 import type { CreateInterviewBody } from '../http/validateCreate.js';
 import type { Store } from '../store/types.js';
 import { UpstreamError } from '../upstreams/types.js';
-import type { Upstream } from '../upstreams/types.js';
+import type { Upstream, UpstreamTemplate } from '../upstreams/types.js';
 import { callbackUrlProblem } from './callbackPolicy.js';
 import { keys } from './keys.js';
 import { withLock } from './lock.js';
@@ -60,8 +60,8 @@ export async function createInterview(
     async () => {
       const current = await deps.store.get<InterviewRecord>(keys.interview(id));
       if (current?.phase === 'invited') return { id, created: false };
-      await assertTemplateExists(deps, account, upstream, body.interview_template_id);
-      const record = draftRecord(deps, account, upstream, body, id, current);
+      const template = await findTemplate(deps, account, upstream, body.interview_template_id);
+      const record = { ...draftRecord(deps, account, upstream, body, id, current), templateName: template.name };
       // Written before the upstream call: a crash or timeout after it leaves a record that the retry resumes.
       await deps.store.set(keys.interview(id), record);
       const result = await inviteUpstream(upstream, record, body.interview_template_id);
@@ -87,15 +87,14 @@ export async function createInterview(
   );
 }
 
-async function assertTemplateExists(deps: CreateDeps, account: AccountConfig, upstream: Upstream, templateId: string): Promise<void> {
-  const templates = await deps.templates.list(account, upstream);
-  if (templates.some((t) => t.id === templateId)) return;
+async function findTemplate(deps: CreateDeps, account: AccountConfig, upstream: Upstream, templateId: string): Promise<UpstreamTemplate> {
+  const cached = (await deps.templates.list(account, upstream)).find((t) => t.id === templateId);
+  if (cached) return cached;
   // The cache may predate a template added a moment ago: ask once more before refusing.
   deps.templates.invalidate(account.id);
-  const fresh = await deps.templates.list(account, upstream);
-  if (!fresh.some((t) => t.id === templateId)) {
-    throw new HttpError(400, `Invalid field: interview_template_id "${templateId}" is not a template of this account`);
-  }
+  const fresh = (await deps.templates.list(account, upstream)).find((t) => t.id === templateId);
+  if (!fresh) throw new HttpError(400, `Invalid field: interview_template_id "${templateId}" is not a template of this account`);
+  return fresh;
 }
 
 function draftRecord(

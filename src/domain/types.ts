@@ -32,7 +32,7 @@ export interface InterviewRecord {
   /** Pending interviews become expired after this time (from the mapping profile). */
   expiresAt?: string;
   /** The upstream's public share link of the answers, reused while it has more than a day to live. */
-  share?: { url: string; createdAt: string; days: number };
+  share?: { url: string; createdAt: string; days?: number };
   /** Capability id of the PDF report, once rendered. */
   reportId?: string;
   /** Final: no further upstream change is reconciled (expired by the bridge, or deleted upstream). */

@@ -15,7 +15,7 @@ import type { Harness, TestAccount } from './harness.js';
 
 const DAY = 24 * 3600 * 1000;
 
-async function eventually<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 8000): Promise<NonNullable<T>> {
+async function eventually<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 20000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
