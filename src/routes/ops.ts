@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import type { Container } from '../container.js';
 import { HttpError, notFound } from '../http/errors.js';
 import type { Scheduler } from '../jobs/scheduler.js';
+import { expireInterviewNow } from '../domain/expireNow.js';
 
 /** `?account=` for a manual poll: absent means every account; an unknown one is a 404. */
 function accountParam(c: Container, ctx: Context): string | undefined {
@@ -45,6 +46,10 @@ export function opsRoutes(c: Container, scheduler: Scheduler): Router {
   });
   router.post('/ops/reconcile', async (ctx) => {
     ctx.body = await scheduler.reconcileNow();
+  });
+  router.post('/ops/interviews/:id/expire', async (ctx) => {
+    ctx.body = await expireInterviewNow(c, String(ctx.params.id));
+    scheduler.kickReconcile();
   });
   router.post('/ops/deliver', async (ctx) => {
     ctx.body = await scheduler.deliverNow();

@@ -266,3 +266,39 @@ async function fetchBytes(url: string): Promise<{ type: string | undefined; byte
       .end();
   });
 }
+
+describe('operator: expire a pending interview now (sqlite store)', function () {
+  this.timeout(30000);
+  let h: Harness;
+  let receiver: Receiver;
+  before(async () => {
+    receiver = await startReceiver();
+    h = await startHarness('sqlite', { scheduler: true, bridgeYaml: 'delivery: { interval_ms: 50 }\npoller: { cron: "0 0 1 1 *" }' });
+  });
+  after(async () => {
+    await h.close();
+    await receiver.close();
+  });
+
+  it('POST /ops/interviews/:id/expire (loopback) sends expired at once; a second time is a 409', async () => {
+    const path = `/interviews/${randomUUID()}`;
+    const created = await call(`${h.url}/interviews`, { token: h.acme.token, body: interviewBody('64f0c0ffee00000000000001', { callback_url: `${receiver.url}${path}` }) });
+    const id = (created.body as { interview_id: string }).interview_id;
+    const res = await call(`${h.url}/ops/interviews/${id}/expire`, { method: 'POST' });
+    expect(res.status).to.equal(200);
+    expect(res.body).to.include({ interview_id: id });
+    await eventually(() => receiver.hits(path).length === 1, 'the expired PUT');
+    expect(JSON.parse(receiver.hits(path)[0]!.body)).to.deep.equal({ status: 'expired' });
+    const again = await call(`${h.url}/ops/interviews/${id}/expire`, { method: 'POST' });
+    expect(again.status).to.equal(409);
+    expect(again.body).to.deep.equal({ status: 409, message: 'Interview is expired; only a pending interview can be expired' });
+    const unknown = await call(`${h.url}/ops/interviews/AAAAAAAAAAAAAAAAAAAAAA/expire`, { method: 'POST' });
+    expect(unknown.body).to.deep.equal({ status: 404, message: 'Interview not found' });
+  });
+
+  it('is not reachable with a Workable token from elsewhere: the ops guard decides, not the account token', async () => {
+    const res = await call(`${h.url}/ops/interviews/AAAAAAAAAAAAAAAAAAAAAA/expire`, { method: 'POST', token: h.acme.token, headers: { 'x-forwarded-for': '203.0.113.9' } });
+    expect(res.status).to.equal(404);
+    expect((res.body as { message: string }).message).to.match(/^Not Found: no route POST /);
+  });
+});

@@ -1,0 +1,26 @@
+import { HttpError, notFound } from '../http/errors.js';
+import type { Store } from '../store/types.js';
+import { keys } from './keys.js';
+import { withLock } from './lock.js';
+import { interviewLock } from './outbox.js';
+import type { InterviewRecord } from './types.js';
+
+/**
+ * Operator action: bring a pending interview's expiry deadline forward to now (a candidate who will never
+ * answer, or a demo that cannot wait 30 days). Reconcile still reads the upstream first, so an interview the
+ * candidate did finish becomes completed, not expired.
+ */
+export async function expireInterviewNow(deps: { store: Store; now(): Date }, id: string): Promise<{ interview_id: string; expires_at: string }> {
+  return withLock(deps.store, interviewLock(id), async () => {
+    const record = await deps.store.get<InterviewRecord>(keys.interview(id));
+    if (!record || record.phase !== 'invited') throw notFound('Interview not found');
+    if (record.current.status !== 'pending' || record.final) {
+      throw new HttpError(409, `Interview is ${record.current.status}; only a pending interview can be expired`);
+    }
+    const now = deps.now();
+    await deps.store.set(keys.interview(id), { ...record, expiresAt: now.toISOString(), updatedAt: now.toISOString() });
+    await deps.store.zadd(keys.expiryIndex, id, now.getTime());
+    await deps.store.zadd(keys.reconcileIndex, id, now.getTime());
+    return { interview_id: id, expires_at: now.toISOString() };
+  });
+}
