@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import cron from 'node-cron';
 
 const secretRef = Joi.object({
   env: Joi.string().pattern(/^[A-Za-z_][A-Za-z0-9_]*$/),
@@ -8,6 +9,11 @@ const secretRef = Joi.object({
   .messages({ 'object.xor': '{{#label}} must name exactly one of env or file' });
 
 const ms = Joi.number().integer().min(0);
+
+/** A node-cron expression (5 fields, or 6 with seconds), checked with node-cron's own parser. */
+const cronExpr = Joi.string()
+  .custom((v: string, helpers) => (cron.validate(v) ? v : helpers.error('cron.invalid')))
+  .messages({ 'cron.invalid': '{{#label}} is not a valid cron expression' });
 
 /** config/bridge.yaml; every key optional, defaults equal to the shipped file. */
 export const bridgeFileSchema = Joi.object({
@@ -45,11 +51,11 @@ export const bridgeFileSchema = Joi.object({
     interval_ms: ms.min(10).default(1000),
   }).default(),
   poller: Joi.object({
-    cron: Joi.string().default('*/30 * * * * *'),
+    cron: cronExpr.default('*/30 * * * * *'),
     overlap_ms: ms.default(120000),
     initial_lookback_ms: ms.default(86400000),
   }).default(),
-  expiry: Joi.object({ cron: Joi.string().default('0 * * * * *') }).default(),
+  expiry: Joi.object({ cron: cronExpr.default('0 * * * * *') }).default(),
   reports: Joi.object({ retention_days: Joi.number().integer().min(1).max(3650).default(365) }).default(),
   ops: Joi.object({ token: secretRef.default({ env: 'OPS_TOKEN' }) }).default(),
   logging: Joi.object({

@@ -65,6 +65,7 @@ describe('configuration', () => {
 server: { port: 70000, public_base_url: "not a url" }
 store: { kind: mongo }
 delivery: { concurrency: 0 }
+poller: { cron: "every minute" }
 `;
     const accounts = `
 accounts:
@@ -81,6 +82,7 @@ accounts:
       'config/bridge.yaml: server.public_base_url: must be a valid uri with a scheme matching the http|https pattern',
       'config/bridge.yaml: store.kind: must be one of [sqlite, redis]',
       'config/bridge.yaml: delivery.concurrency: must be greater than or equal to 1',
+      'config/bridge.yaml: poller.cron: is not a valid cron expression',
       'config/accounts.yaml: accounts.0.token_sha256.0: must be 64 hex characters (sha256 of the token)',
       'config/accounts.yaml: accounts.0.upstream.api_key: must name exactly one of env or file',
     ]);
