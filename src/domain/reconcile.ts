@@ -25,6 +25,11 @@ export interface ReconcileDeps extends ShareDeps {
   reportRetentionDays: number;
   /** Tells the delivery worker there is something to send now (in-process nudge; the outbox is the truth). */
   onEnqueued?: () => void;
+  /**
+   * Expiry of the per-interview lock held while reconciling (upstream reads, share link, PDF). A holder that
+   * dies keeps others out this long, so it should just outlast the slowest reconcile. Default 60 s.
+   */
+  lockTtlMs?: number;
 }
 
 export type ReconcileOutcome =
@@ -60,7 +65,7 @@ export async function reconcile(deps: ReconcileDeps, interviewId: string): Promi
       if (!account) return { kind: 'skipped', reason: `account ${record.accountId} is no longer configured` };
       return reconcileRecord(deps, account, record);
     },
-    { ttlMs: 60_000, waitMs: 30_000 },
+    { ttlMs: deps.lockTtlMs ?? 60_000, waitMs: Math.min(30_000, deps.lockTtlMs ?? 60_000) },
   );
 }
 

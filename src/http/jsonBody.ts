@@ -2,6 +2,26 @@ import { bodyParser } from '@koa/bodyparser';
 import type { Context, Next } from 'koa';
 import { HttpError } from './errors.js';
 
+/** Far more than the contract needs (its deepest payload has three levels), far less than a stack overflow. */
+export const MAX_DEPTH = 64;
+
+/** Deepest nesting of objects and arrays in JSON text, in one pass that skips over strings. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
 const JSON_TYPE = /^application\/([a-z.+-]*\+)?json\s*(;|$)/i;
 
 /**
@@ -28,6 +48,9 @@ export function jsonBody(limitBytes: number) {
     await parse(ctx, async () => {
       // An empty body parses to {}; the contract calls a body that is not JSON "Invalid JSON".
       if (!ctx.request.rawBody || ctx.request.rawBody.trim() === '') throw new HttpError(400, 'Invalid JSON');
+      // JSON.parse copes with any depth, but recursive code after it (validation, cloning, serialising for
+      // the store) does not: 16,000 nested objects in `preferences` used to end in a 500 (stack overflow).
+      if (nestingDepth(ctx.request.rawBody) > MAX_DEPTH) throw new HttpError(400, `Invalid JSON: nested deeper than ${MAX_DEPTH} levels`);
       await next();
     });
   };
