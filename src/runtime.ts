@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { DestinationStream, Logger } from 'pino';
 import { join } from 'node:path';
 import { createApp } from './app.js';
@@ -54,6 +55,7 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
   const scheduler = new Scheduler(container);
   const app = createApp(container, scheduler);
   const server = createServer(app.callback());
+  server.on('clientError', answerClientError);
   server.requestTimeout = config.server.requestTimeoutMs;
   server.headersTimeout = config.server.headersTimeoutMs;
   server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
@@ -112,6 +114,25 @@ function trackRequests(server: Server): { idle(): Promise<void> } {
     });
   });
   return { idle: () => (active === 0 ? Promise.resolve() : new Promise<void>((r) => waiters.push(r))) };
+}
+
+/**
+ * Requests Node rejects before the app sees them (headers too large, malformed, too slow) still get the
+ * contract's JSON error body instead of Node's bare status line.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || (err.code === 'ECONNRESET')) {
+    socket.destroy();
+    return;
+  }
+  const [status, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout']
+        : [400, 'Bad Request: malformed HTTP request'];
+  const body = JSON.stringify({ status, message });
+  socket.end(`HTTP/1.1 ${status} ${message}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 async function startSandbox(config: BridgeConfig, logger: Logger) {

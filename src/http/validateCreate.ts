@@ -17,7 +17,7 @@ const text = (max: number) => Joi.string().trim().max(max);
 
 const schema = Joi.object({
   interview_template_id: id.required(),
-  job_id: id.allow(null),
+  job_id: id.allow(null, ''),
   job_title: text(500).required(),
   callback_url: text(2048).required(),
   candidate: Joi.object({
@@ -57,7 +57,7 @@ export function validateCreateBody(body: unknown): CreateInterviewBody {
   const { value, error } = schema.validate(body, { abortEarly: true, convert: true });
   if (error) throw toHttpError(error.details[0]!);
   const v = value as CreateInterviewBody & { job_id?: string | null; preferences?: Record<string, unknown> | null };
-  if (v.job_id === null) delete v.job_id;
+  if (v.job_id === null || v.job_id === '') delete v.job_id;
   if (v.preferences === null) delete v.preferences;
   if (v.candidate.phone === null || v.candidate.phone === '') delete v.candidate.phone;
   return v;

@@ -50,5 +50,8 @@ export function epochToIso(value: unknown): string | undefined {
   else if (typeof value === 'string' && /^\d+$/.test(value)) ms = Number(value);
   else if (typeof value === 'string' && value.length > 0) ms = Date.parse(value);
   if (ms === undefined || !Number.isFinite(ms)) return undefined;
-  return new Date(ms).toISOString();
+  // Beyond ±8.64e15 ms a Date is invalid and toISOString throws: a signed webhook with a silly timestamp
+  // must still be accepted (the timestamp is only a hint).
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
