@@ -3,19 +3,9 @@
  * otherwise, so an unexpected shape becomes a readable error instead of a crash three calls later.
  */
 
-export type JsonObject = Record<string, unknown>;
+import { isObject } from '../json.js';
 
-/** True for a plain JSON object (not null, not an array). */
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The object at `key`, or undefined when absent or not an object. */
-export function objectAt(parent: unknown, key: string): JsonObject | undefined {
-  if (!isObject(parent)) return undefined;
-  const value = parent[key];
-  return isObject(value) ? value : undefined;
-}
+export { arrayAt, isObject, objectAt, type JsonObject } from '../json.js';
 
 /** The non-empty string at `key`, or undefined. Numbers are accepted because ids sometimes arrive as numbers. */
 export function stringAt(parent: unknown, key: string): string | undefined {
@@ -31,13 +21,6 @@ export function numberAt(parent: unknown, key: string): number | undefined {
   if (!isObject(parent)) return undefined;
   const value = parent[key];
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-/** The array at `key`, or an empty array. */
-export function arrayAt(parent: unknown, key: string): unknown[] {
-  if (!isObject(parent)) return [];
-  const value = parent[key];
-  return Array.isArray(value) ? value : [];
 }
 
 /**

@@ -4,19 +4,9 @@
  * one of these instead of trusting a cast.
  */
 
-export type JsonObject = Record<string, unknown>;
+import { isObject } from '../json.js';
 
-/** True for a plain JSON object (not null, not an array). */
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The object at `key`, or undefined. */
-export function objectAt(parent: unknown, key: string): JsonObject | undefined {
-  if (!isObject(parent)) return undefined;
-  const value = parent[key];
-  return isObject(value) ? value : undefined;
-}
+export { arrayAt, isObject, objectAt, type JsonObject } from '../json.js';
 
 /** The non-empty string at `key`, or undefined. The literal text "null" (seen in Vervoe's examples) counts as absent. */
 export function stringAt(parent: unknown, key: string): string | undefined {
@@ -30,13 +20,6 @@ export function numeric(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
   return undefined;
-}
-
-/** The array at `key`, or an empty array. */
-export function arrayAt(parent: unknown, key: string): unknown[] {
-  if (!isObject(parent)) return [];
-  const value = parent[key];
-  return Array.isArray(value) ? value : [];
 }
 
 /** An ISO 8601 (UTC) rendering of a parseable time string, or undefined. Vervoe sends offsets like +11:00. */
