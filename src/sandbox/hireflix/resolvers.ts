@@ -49,24 +49,51 @@ function decodeCursor(cursor: string): [number, string] | undefined {
   return undefined;
 }
 
+type SortField = 'createdAt' | 'updatedAt';
+/** One position's interviews in one order, valid while the store's version is unchanged. */
+type SortCache = Map<string, { version: number; items: SandboxInterview[] }>;
+
+function compareBy(field: SortField, dir: 1 | -1, a: SandboxInterview | [number, string], b: SandboxInterview | [number, string]): number {
+  const av = Array.isArray(a) ? a[0] : a[field];
+  const bv = Array.isArray(b) ? b[0] : b[field];
+  const aid = Array.isArray(a) ? a[1] : a.id;
+  const bid = Array.isArray(b) ? b[1] : b.id;
+  return dir * (av - bv || aid.localeCompare(bid));
+}
+
+/** The position's interviews sorted once per store version, so paging costs O(log n + page), not a sort per page. */
+function sortedInPosition(deps: ResolverDeps, cache: SortCache, positionId: string, field: SortField, dir: 1 | -1): SandboxInterview[] {
+  const key = `${positionId}|${field}|${dir}`;
+  const hit = cache.get(key);
+  if (hit && hit.version === deps.store.version()) return hit.items;
+  const items = [...deps.store.inPosition(positionId)].sort((a, b) => compareBy(field, dir, a, b));
+  cache.set(key, { version: deps.store.version(), items });
+  return items;
+}
+
 /** Keyset pagination: the cursor is the last item's (sort value, id), so pages stay stable under inserts. */
-function listPage(deps: ResolverDeps, positionId: string, args: ListArgs) {
+function listPage(deps: ResolverDeps, cache: SortCache, positionId: string, args: ListArgs) {
   const field = args.sort?.field ?? 'createdAt';
   const dir = args.sort?.direction === 'ASC' ? 1 : -1;
   const limit = Math.min(Math.max(args.pagination?.limit ?? 20, 1), 100);
   const f = args.filter;
   const wantStatus = f?.status?.equal ? (STAGE_TO_STATUS[f.status.equal] ?? f.status.equal) : undefined;
-  const compare = (a: [number, string], b: [number, string]) => dir * (a[0] - b[0] || a[1].localeCompare(b[1]));
-  const key = (iv: SandboxInterview): [number, string] => [iv[field], iv.id];
-  let items = deps.store
-    .all()
-    .filter((iv) => iv.positionId === positionId)
-    .filter((iv) => wantStatus === undefined || iv.status === wantStatus)
-    .filter((iv) => matches(iv.candidate.email, f?.email) && matches(iv.candidate.lastName, f?.lastName))
-    .sort((a, b) => compare(key(a), key(b)));
+  const keep = (iv: SandboxInterview) =>
+    (wantStatus === undefined || iv.status === wantStatus) && matches(iv.candidate.email, f?.email) && matches(iv.candidate.lastName, f?.lastName);
+  const sorted = sortedInPosition(deps, cache, positionId, field, dir);
   const after = args.pagination?.lastCursor ? decodeCursor(args.pagination.lastCursor) : undefined;
-  if (after) items = items.filter((iv) => compare(key(iv), after) > 0);
-  const page = items.slice(0, limit);
+  // First item strictly after the cursor, by binary search over the sorted list.
+  let lo = 0;
+  if (after) {
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareBy(field, dir, sorted[mid]!, after) > 0) hi = mid;
+      else lo = mid + 1;
+    }
+  }
+  const page: SandboxInterview[] = [];
+  for (let i = lo; i < sorted.length && page.length < limit; i++) if (keep(sorted[i]!)) page.push(sorted[i]!);
   const last = page[page.length - 1];
   const position = deps.store.position(positionId);
   return {
@@ -102,10 +129,11 @@ interface InviteArgs {
 /** Builds the root value (queries and mutations) over the store. */
 export function createRootValue(deps: ResolverDeps) {
   const { store } = deps;
+  const sortCache: SortCache = new Map();
   const positionView = (id: string) => {
     const p = store.position(id);
     if (!p) return null;
-    return { id: p.id, name: p.name, archived: p.archived, active: true, interviewList: (args: ListArgs) => listPage(deps, p.id, args) };
+    return { id: p.id, name: p.name, archived: p.archived, active: true, interviewList: (args: ListArgs) => listPage(deps, sortCache, p.id, args) };
   };
   return {
     positions: () => store.positions().map((p) => positionView(p.id)),

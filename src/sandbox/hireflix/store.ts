@@ -50,12 +50,45 @@ export function isValidScore(score: unknown): score is number | null {
 
 export type SandboxStore = ReturnType<typeof createSandboxStore>;
 
+interface PositionIndex {
+  members: Set<SandboxInterview>;
+  /** How many interviews of the position carry each external id / lower-cased e-mail. */
+  externalIds: Map<string, number>;
+  emails: Map<string, number>;
+}
+
 /** Creates the in-memory store, seeded with `opts.positions`. */
 export function createSandboxStore(opts: StoreOptions) {
   let positions: SandboxPosition[] = seedPositions(opts.positions);
   const interviews = new Map<string, SandboxInterview>();
+  // Per-position indexes, so an invitation's duplicate checks and a listing cost O(1)/O(position), not O(all).
+  const byPosition = new Map<string, PositionIndex>();
   const invitations = new Map<string, number>();
   let quota: number | null = null;
+  // Bumped on every change that can move an interview in a listing; listings cache their sort by it.
+  let version = 0;
+
+  const indexOf = (positionId: string): PositionIndex => {
+    let found = byPosition.get(positionId);
+    if (!found) {
+      found = { members: new Set(), externalIds: new Map(), emails: new Map() };
+      byPosition.set(positionId, found);
+    }
+    return found;
+  };
+  const bump = (counts: Map<string, number>, key: string, by: 1 | -1): void => {
+    const n = (counts.get(key) ?? 0) + by;
+    if (n > 0) counts.set(key, n);
+    else counts.delete(key);
+  };
+  const indexAdd = (iv: SandboxInterview, by: 1 | -1): void => {
+    const idx = indexOf(iv.positionId);
+    if (by === 1) idx.members.add(iv);
+    else idx.members.delete(iv);
+    if (iv.externalId !== null) bump(idx.externalIds, iv.externalId, by);
+    bump(idx.emails, iv.candidate.email.toLowerCase(), by);
+    version += 1;
+  };
 
   const inviteKey = (positionId: string, email: string) => `${positionId}|${email.toLowerCase()}`;
 
@@ -67,6 +100,7 @@ export function createSandboxStore(opts: StoreOptions) {
 
   function change(iv: SandboxInterview, event: SandboxEvent, apply: () => void): SandboxInterview {
     apply();
+    version += 1;
     // Strictly increasing even when the clock is frozen, so "changed since" stays well defined.
     iv.updatedAt = Math.max(opts.now(), iv.updatedAt + 1);
     opts.emit(event, iv);
@@ -87,11 +121,11 @@ export function createSandboxStore(opts: StoreOptions) {
     }
     if (!EMAIL.test(candidate.email)) fieldErrors.push({ flattenedPath: 'candidate.email', message: 'Invalid email' });
     if (fieldErrors.length > 0) return { kind: 'invalid', message: 'Validation failed', fieldErrors };
-    const inPosition = [...interviews.values()].filter((i) => i.positionId === position.id);
-    if (input.externalId !== null && inPosition.some((i) => i.externalId === input.externalId)) {
+    const idx = indexOf(position.id);
+    if (input.externalId !== null && idx.externalIds.has(input.externalId)) {
       return { kind: 'externalIdExists', message: 'An interview with this external id already exists in this position' };
     }
-    if (inPosition.some((i) => i.candidate.email.toLowerCase() === candidate.email.toLowerCase())) {
+    if (idx.emails.has(candidate.email.toLowerCase())) {
       return { kind: 'emailExists', message: 'The candidate has already been invited to this position' };
     }
     if (quota !== null && quota <= 0) return { kind: 'quota', message: 'You have exceeded the invites of your plan for this period' };
@@ -114,6 +148,7 @@ export function createSandboxStore(opts: StoreOptions) {
       answers: [],
     };
     interviews.set(iv.id, iv);
+    indexAdd(iv, 1);
     const key = inviteKey(position.id, candidate.email);
     invitations.set(key, (invitations.get(key) ?? 0) + 1);
     opts.emit('interview.create', iv);
@@ -150,6 +185,10 @@ export function createSandboxStore(opts: StoreOptions) {
     positions: () => positions,
     position: positionOf,
     get: (id: string) => interviews.get(id),
+    /** The interviews of one position, in no particular order. */
+    inPosition: (positionId: string): ReadonlySet<SandboxInterview> => byPosition.get(positionId)?.members ?? new Set(),
+    /** Changes whenever an interview is added, removed or changed (for caches of sorted listings). */
+    version: () => version,
     mustGet,
     all: () => [...interviews.values()],
     invite,
@@ -163,6 +202,7 @@ export function createSandboxStore(opts: StoreOptions) {
       // Hireflix sends no event for a started interview; only the timestamp moves.
       iv.startedAt = opts.now();
       iv.updatedAt = Math.max(opts.now(), iv.updatedAt + 1);
+      version += 1;
       return iv;
     },
     setScore(id: string, score: unknown): SandboxInterview {
@@ -175,6 +215,7 @@ export function createSandboxStore(opts: StoreOptions) {
     remove(id: string): SandboxInterview {
       const iv = mustGet(id);
       interviews.delete(id);
+      indexAdd(iv, -1);
       iv.updatedAt = Math.max(opts.now(), iv.updatedAt + 1);
       opts.emit('interview.delete', iv);
       return iv;
@@ -190,6 +231,8 @@ export function createSandboxStore(opts: StoreOptions) {
     reset(seeds: SandboxPositionSeed[]): void {
       positions = seedPositions(seeds);
       interviews.clear();
+      byPosition.clear();
+      version += 1;
       invitations.clear();
       quota = null;
     },

@@ -1,0 +1,225 @@
+/**
+ * Part 3, delivery throughput. N results are enqueued with the real outbox (enqueue, under the interview
+ * lock), then drained with the real deliverDue, called back to back while anything is due (as the scheduler's
+ * delivery worker would when kept busy), with the container's callback client and onDelivered, at the
+ * configured concurrency (16 overall, 8 per callback host: every result here goes to one host). The
+ * receiver runs in a child process. Baseline in the same run: the same PUTs (same body, same headers)
+ * from a plain keep-alive client with the same 8-request limit.
+ */
+import { fork } from 'node:child_process';
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { createContainer } from '../src/container.js';
+import { keys } from '../src/domain/keys.js';
+import { resultHash } from '../src/domain/mapping/index.js';
+import { enqueue, outboxSize } from '../src/domain/outbox.js';
+import type { InterviewRecord } from '../src/domain/types.js';
+import { deliverDue } from '../src/jobs/deliverDue.js';
+import { createStore } from '../src/store/index.js';
+import type { Store } from '../src/store/types.js';
+import type { WorkableResult } from '../src/workable/payload.js';
+import { pool } from './lib/seed.js';
+import { isMain, runStandalone, table, type Section } from './lib/section.js';
+import { benchConfig, deleteRedisPrefix, quietLogger, REDIS_URL, uniquePrefix, type StoreKind } from './lib/setup.js';
+import { fmt, median, percentile } from './lib/stats.js';
+import { randomBytes } from 'node:crypto';
+
+export interface DeliveryOptions {
+  count: number;
+  rounds: number;
+  stores: StoreKind[];
+}
+
+export const DELIVERY_DEFAULTS: DeliveryOptions = { count: 10_000, rounds: 3, stores: ['redis', 'sqlite'] };
+
+interface Run {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  seconds: number;
+}
+
+function payload(id: string): WorkableResult {
+  return {
+    status: 'completed',
+    results_url: `https://app.hireflix.com/share/${id}`,
+    interview: {
+      score: '80',
+      grade: 'excelled',
+      summary: 'Lakita Marrero completed "Customer Support Specialist" and scored 80 %.',
+      details: { position: 'Customer Support Specialist', questions: '3', answered: '3', duration: '00:05:12' },
+      duration: '00:05:12',
+    },
+    attachments: [{ description: 'Interview Report', url: `https://bridge.example.com/reports/${randomBytes(24).toString('base64url')}.pdf` }],
+  } as WorkableResult;
+}
+
+async function startReceiver() {
+  const child = fork(fileURLToPath(new URL('./delivery-receiver.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('message', (m: { url: string }) => resolve(m.url));
+  });
+  return {
+    url,
+    stop: () => new Promise<void>((r) => {
+      child.once('exit', () => r());
+      child.send('stop');
+    }),
+  };
+}
+
+/** The receiver alone: the same PUTs from a plain keep-alive client, 8 in flight. */
+async function baseline(base: string, n: number, token: string): Promise<Run> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const times: number[] = [];
+  const ids = Array.from({ length: n }, (_, i) => `baseline-${i}`);
+  const started = performance.now();
+  await pool(ids, 8, (id) => new Promise<void>((resolve, reject) => {
+    const body = JSON.stringify(payload(id));
+    const t0 = performance.now();
+    const req = http.request(`${base}/interviews/${id}/callback`, {
+      method: 'PUT',
+      agent,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'bench', 'content-length': String(Buffer.byteLength(body)) },
+    }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        times.push(performance.now() - t0);
+        if (res.statusCode !== 200) reject(new Error(`baseline PUT answered ${res.statusCode}`));
+        else resolve();
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { perSecond: n / seconds, p50: percentile(times, 50), p99: percentile(times, 99), seconds };
+}
+
+async function bridgeRun(kind: StoreKind, receiverUrl: string, n: number): Promise<Run & { enqueueSeconds: number; runs: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'wvb-bench-delivery-'));
+  const prefix = uniquePrefix('delivery');
+  const storeCfg = kind === 'sqlite' ? ({ kind, path: join(dir, 'bridge.sqlite') } as const) : ({ kind, prefix } as const);
+  const { config } = benchConfig({ port: 3999, store: storeCfg, sandboxEndpoint: 'http://127.0.0.1:9/me', sandboxApiKey: 'unused' });
+  const store: Store = storeCfg.kind === 'sqlite' ? await createStore({ kind: 'sqlite', path: storeCfg.path }) : await createStore({ kind: 'redis', url: REDIS_URL, prefix });
+  try {
+    const c = createContainer({ config, store, logger: quietLogger() });
+    const account = c.accounts()[0]!;
+    const ids = Array.from({ length: n }, () => randomBytes(16).toString('base64url'));
+    const now = new Date();
+    // The interview records onDelivered updates, then the outbox entries.
+    await pool(ids, 128, async (id) => {
+      const callbackUrl = `${receiverUrl}/interviews/${id}/callback`;
+      const record: InterviewRecord = {
+        id, accountId: account.id, upstream: 'hireflix', upstreamId: randomBytes(12).toString('hex'), templateId: '64f0c0ffee00000000000001',
+        jobTitle: 'Operations Manager', callbackUrl, candidate: { firstName: 'Lakita', lastName: 'Marrero', email: `${id}@example.com` },
+        createdAt: now.toISOString(), updatedAt: now.toISOString(), phase: 'invited', current: payload(id),
+      };
+      await store.set(keys.interview(id), record);
+    });
+    const e0 = performance.now();
+    await pool(ids, 64, async (id) => {
+      const p = payload(id);
+      await enqueue(store, { interviewId: id, accountId: account.id, callbackUrl: `${receiverUrl}/interviews/${id}/callback`, payload: p, hash: resultHash(p) }, now);
+    });
+    const enqueueSeconds = (performance.now() - e0) / 1000;
+    const times: number[] = [];
+    const client = {
+      put: async (...args: Parameters<typeof c.callbackClient.put>) => {
+        const t0 = performance.now();
+        const outcome = await c.callbackClient.put(...args);
+        times.push(performance.now() - t0);
+        if (outcome.kind !== 'delivered') throw new Error(`delivery ${outcome.kind}: ${outcome.error ?? outcome.status}`);
+        return outcome;
+      },
+    };
+    const d = config.delivery;
+    const deps = {
+      store,
+      client,
+      tokenFor: (id: string) => c.accountById(id)?.workableToken,
+      onDelivered: c.onDelivered,
+      logger: quietLogger(),
+      config: { ...d, leaseMs: d.timeoutMs + 15_000 },
+    };
+    const started = performance.now();
+    let runs = 0;
+    let delivered = 0;
+    for (;;) {
+      const s = await deliverDue(deps, () => new Date());
+      runs += 1;
+      delivered += s.delivered;
+      if (s.attempted === 0 && (await outboxSize(store)) === 0) break;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (delivered !== n) throw new Error(`delivered ${delivered} of ${n}`);
+    return { perSecond: n / seconds, p50: percentile(times, 50), p99: percentile(times, 99), seconds, enqueueSeconds, runs };
+  } finally {
+    await store.close();
+    if (kind === 'redis') await deleteRedisPrefix(prefix).catch(() => 0);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runDelivery(opts: Partial<DeliveryOptions> = {}, log: (s: string) => void = (s) => console.error(s)): Promise<Section> {
+  const o = { ...DELIVERY_DEFAULTS, ...opts };
+  const receiver = await startReceiver();
+  try {
+    const base: Run[] = [];
+    const bridge: Record<string, Array<Run & { enqueueSeconds: number }>> = {};
+    await baseline(receiver.url, 1000, 'warm-up');
+    for (let round = 0; round < o.rounds; round++) {
+      base.push(await baseline(receiver.url, o.count, 'wk-baseline'));
+      log(`  baseline round ${round}: ${fmt(base.at(-1)!.perSecond)}/s`);
+      for (const kind of o.stores) {
+        const r = await bridgeRun(kind, receiver.url, o.count);
+        (bridge[kind] ??= []).push(r);
+        log(`  ${kind} round ${round}: ${fmt(r.perSecond)}/s, drained in ${fmt(r.seconds, 2)} s over ${r.runs} deliverDue runs (enqueue ${fmt(r.enqueueSeconds, 2)} s)`);
+      }
+    }
+    const baseRate = median(base.map((r) => r.perSecond));
+    const rows = [
+      ['receiver alone (plain keep-alive client, 8 in flight)', fmt(baseRate), fmt(median(base.map((r) => r.seconds)), 2), fmt(median(base.map((r) => r.p50)), 2), fmt(median(base.map((r) => r.p99)), 2), '100 %', '-'],
+      ...o.stores.map((kind) => {
+        const rs = bridge[kind]!;
+        return [
+          `bridge, ${kind === 'redis' ? 'Redis' : 'SQLite'} store (outbox + deliverDue)`,
+          fmt(median(rs.map((r) => r.perSecond))),
+          `**${fmt(median(rs.map((r) => r.seconds)), 2)}**`,
+          fmt(median(rs.map((r) => r.p50)), 2),
+          fmt(median(rs.map((r) => r.p99)), 2),
+          `${fmt((median(rs.map((r) => r.perSecond)) / baseRate) * 100, 1)} %`,
+          fmt(median(rs.map((r) => r.enqueueSeconds)), 2),
+        ];
+      }),
+    ];
+    const redis = bridge.redis ? median(bridge.redis.map((r) => r.seconds)) : Number.NaN;
+    const body = `
+${table(['what', 'deliveries/s', `drain ${fmt(o.count)} s`, 'PUT p50 ms', 'PUT p99 ms', 'vs receiver alone', `enqueue ${fmt(o.count)} s`], rows)}
+
+How: \`npm run bench:delivery\`. The receiver (answers 200, empty body) runs in a child process. For each store, a
+fresh store (Redis under a unique prefix, deleted afterwards, or a temporary SQLite file) gets ${fmt(o.count)} interview
+records and ${fmt(o.count)} results queued with \`enqueue\` (src/domain/outbox.ts), then \`deliverDue\` (src/jobs/deliverDue.ts) runs
+back to back until the outbox is empty, with the container's callback client and \`onDelivered\`, and the default
+delivery settings: concurrency 16, per_host_concurrency 8 (all callbacks go to one host), batch_size 200.
+"PUT" times are the callback client's own \`put\` calls as deliverDue makes them. Baseline: the same ${fmt(o.count)} PUTs
+(same payload and headers) from a plain \`http.Agent({keepAlive: true})\` client, 8 in flight. Median of ${o.rounds}
+rounds, baseline and stores interleaved.
+`;
+    return {
+      title: '3. Delivery throughput',
+      body,
+      targets: [{ name: `${fmt(o.count)} deliveries drain on Redis`, goal: '< 20 s', measured: `${fmt(redis, 2)} s`, met: redis < 20 }],
+    };
+  } finally {
+    await receiver.stop();
+  }
+}
+
+if (isMain(import.meta.url)) await runStandalone(() => runDelivery());

@@ -1,0 +1,195 @@
+/**
+ * Part 1, request overhead. The servers run in a child process (bench/http-targets.ts) and autocannon in
+ * this one, so each has a core. In the same run:
+ *  - throughput: GET /interview-templates (cached) vs a bare Koa hello-world, closed loop, 10 connections;
+ *  - latency: POST /interviews (SQLite and Redis bridges) vs the sandbox's own invite mutation, both at the
+ *    same fixed offered rate, so the difference is what the bridge adds over its upstream.
+ * Each comparison runs ROUNDS times, alternating targets; the table shows the median of the rounds.
+ */
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { INVITE } from '../src/upstreams/hireflix/queries.js';
+import { runLoad, type AcRequest } from './lib/autocannon.js';
+import { isMain, runStandalone, table, type Section } from './lib/section.js';
+import { fmt, median, percentile } from './lib/stats.js';
+import type { TargetsReady } from './http-targets.js';
+
+export interface HttpOptions {
+  rounds: number;
+  /** Seconds per autocannon run. */
+  seconds: number;
+  latencyMs: number;
+  /** Offered rate of the latency runs (requests/s over all connections). */
+  rate: number;
+  connections: number;
+}
+
+export const HTTP_DEFAULTS: HttpOptions = { rounds: 3, seconds: 5, latencyMs: 20, rate: 100, connections: 10 };
+
+function candidate(n: string) {
+  return { first_name: 'Lakita', last_name: 'Marrero', phone: '(785)991-6256', email: `lakita.${n}@example.com` };
+}
+
+/** POST /interviews with a unique callback_url and e-mail on every request. */
+export function bridgeRequest(t: TargetsReady): AcRequest {
+  return {
+    method: 'POST',
+    path: '/interviews',
+    headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' },
+    setupRequest: (req) => {
+      const n = randomUUID();
+      return {
+        ...req,
+        body: JSON.stringify({
+          interview_template_id: t.templateId,
+          job_id: '6789',
+          job_title: 'Operations Manager',
+          callback_url: `https://groove-tech.workable.com/spi/v3/interviews/${n}/callback`,
+          candidate: candidate(n.slice(0, 13)),
+        }),
+      };
+    },
+  };
+}
+
+/** The very GraphQL request the bridge sends to invite a candidate (same document, same variables shape). */
+export function sandboxRequest(t: TargetsReady): AcRequest {
+  return {
+    method: 'POST',
+    path: '/me',
+    headers: { 'x-api-key': t.sandboxApiKey, 'content-type': 'application/json', accept: 'application/json' },
+    setupRequest: (req) => {
+      const n = randomUUID();
+      return {
+        ...req,
+        body: JSON.stringify({
+          query: INVITE,
+          variables: {
+            input: {
+              positionId: t.templateId,
+              externalId: n.replace(/-/g, '').slice(0, 22),
+              candidate: { email: `lakita.${n.slice(0, 13)}@example.com`, firstName: 'Lakita', lastName: 'Marrero', phone: '+17859916256' },
+            },
+          },
+        }),
+      };
+    },
+  };
+}
+
+function checkClean(name: string, r: { errors: number; timeouts: number; non2xx: number }): void {
+  if (r.errors + r.timeouts + r.non2xx > 0) throw new Error(`${name}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx responses`);
+}
+
+async function throughput(name: string, url: string, o: HttpOptions, extra: { headers?: Record<string, string> } = {}): Promise<number> {
+  const { result } = await runLoad({ url, connections: o.connections, duration: o.seconds, ...extra });
+  checkClean(name, result);
+  return result.requests.total / result.duration;
+}
+
+async function latency(name: string, url: string, request: AcRequest, o: HttpOptions): Promise<{ p50: number; p99: number; rps: number }> {
+  const { result, samplesMs } = await runLoad({ url, connections: o.connections, duration: o.seconds, overallRate: o.rate, requests: [request] });
+  checkClean(name, result);
+  return { p50: percentile(samplesMs, 50), p99: percentile(samplesMs, 99), rps: result.requests.total / result.duration };
+}
+
+export async function startTargets(latencyMs: number) {
+  const child = fork(fileURLToPath(new URL('./http-targets.ts', import.meta.url)), [String(latencyMs)], {
+    // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the servers' process there (open in Chrome DevTools).
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<TargetsReady>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`http targets exited with ${code}`)));
+    child.on('message', (m: { ready?: TargetsReady }) => {
+      if (m.ready) resolve(m.ready);
+    });
+  });
+  child.removeAllListeners('exit');
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.send('stop');
+    });
+  return { ready, stop, pid: child.pid };
+}
+
+export async function runHttp(opts: Partial<HttpOptions> = {}): Promise<Section> {
+  const o = { ...HTTP_DEFAULTS, ...opts };
+  const { ready: t, stop } = await startTargets(o.latencyMs);
+  try {
+    const auth = { headers: { authorization: `Bearer ${t.token}` } };
+    const templatesUrl = `${t.bridges.sqlite}/interview-templates`;
+    // Warm-up: JIT, keep-alive sockets, the templates cache, the SQLite file and the Redis connection.
+    await runLoad({ url: t.koaUrl, connections: o.connections, duration: 2 });
+    await runLoad({ url: templatesUrl, connections: o.connections, duration: 2, ...auth });
+    for (const [url, req] of [[t.sandboxUrl, sandboxRequest(t)], [t.bridges.sqlite, bridgeRequest(t)], [t.bridges.redis, bridgeRequest(t)]] as const) {
+      await runLoad({ url, connections: o.connections, duration: 2, overallRate: o.rate, requests: [req] });
+    }
+
+    const koa: number[] = [];
+    const templates: number[] = [];
+    const ratio: number[] = [];
+    type Lat = Array<{ p50: number; p99: number; rps: number }>;
+    const lat: { sandbox: Lat; sqlite: Lat; redis: Lat } = { sandbox: [], sqlite: [], redis: [] };
+    for (let round = 0; round < o.rounds; round++) {
+      // Alternate the order each round so a slow phase of the shared machine does not always hit one side.
+      const pair = round % 2 === 0 ? ['koa', 'templates'] : ['templates', 'koa'];
+      const got: Record<string, number> = {};
+      for (const which of pair) {
+        got[which] = which === 'koa' ? await throughput('bare Koa', t.koaUrl, o) : await throughput('GET /interview-templates', templatesUrl, o, auth);
+      }
+      koa.push(got.koa!);
+      templates.push(got.templates!);
+      ratio.push(got.templates! / got.koa!);
+      lat.sandbox.push(await latency('sandbox invite', `${t.sandboxUrl}/me`, sandboxRequest(t), o));
+      lat.sqlite.push(await latency('POST /interviews (sqlite)', `${t.bridges.sqlite}/interviews`, bridgeRequest(t), o));
+      lat.redis.push(await latency('POST /interviews (redis)', `${t.bridges.redis}/interviews`, bridgeRequest(t), o));
+    }
+    const added = (kind: 'sqlite' | 'redis', p: 'p50' | 'p99') => median(lat[kind].map((r, i) => r[p] - lat.sandbox[i]![p]));
+    const m = (kind: keyof typeof lat, p: 'p50' | 'p99' | 'rps') => median(lat[kind].map((r) => r[p]));
+    const ratioMedian = median(ratio);
+
+    const body = `
+${table(
+  ['measure', 'bare Koa', 'GET /interview-templates', 'ratio'],
+  [['throughput, req/s (10 connections, closed loop)', fmt(median(koa)), fmt(median(templates)), `**${fmt(ratioMedian * 100, 1)} %**`]],
+)}
+
+${table(
+  ['POST at a fixed ' + o.rate + ' req/s', 'p50 ms', 'p99 ms', 'added p50 ms', 'added p99 ms'],
+  [
+    [`sandbox alone (invite mutation, latencyMs ${o.latencyMs})`, fmt(m('sandbox', 'p50'), 2), fmt(m('sandbox', 'p99'), 2), '(baseline)', '(baseline)'],
+    ['POST /interviews, SQLite store', fmt(m('sqlite', 'p50'), 2), fmt(m('sqlite', 'p99'), 2), `**${fmt(added('sqlite', 'p50'), 2)}**`, fmt(added('sqlite', 'p99'), 2)],
+    ['POST /interviews, Redis store', fmt(m('redis', 'p50'), 2), fmt(m('redis', 'p99'), 2), `**${fmt(added('redis', 'p50'), 2)}**`, fmt(added('redis', 'p99'), 2)],
+  ],
+)}
+
+How: \`npm run bench:http\`. The servers (bare Koa hello-world, the Hireflix sandbox with a fixed
+\`latencyMs: ${o.latencyMs}\`, and two bridges on it, one per store) run in one child process; autocannon runs in the
+parent, so load generator and servers each have a core. Bridges log at **warn** (the bridge logs every request at
+info level; that cost is left out). Throughput: ${o.connections} connections, ${o.seconds} s per run, no pipelining; the
+templates are served from the bridge's cache (warmed first). Latency: both sides at the same offered rate
+(${o.rate} req/s over ${o.connections} connections, ${o.seconds} s), every request with a unique \`callback_url\` and e-mail
+(autocannon \`setupRequest\`), so each one is a real new invitation; the sandbox baseline is the same GraphQL
+\`inviteCandidateToInterview\` request the bridge sends. Percentiles are computed from every response's own time
+(sub-millisecond), not autocannon's 1 ms histogram. "Added" = bridge minus sandbox in the same round; median of
+${o.rounds} rounds, targets alternated.
+`;
+    const worst = Math.max(added('sqlite', 'p50'), added('redis', 'p50'));
+    return {
+      title: '1. Request overhead',
+      body,
+      targets: [
+        { name: 'GET /interview-templates throughput', goal: '>= 50 % of bare Koa', measured: `${fmt(ratioMedian * 100, 1)} %`, met: ratioMedian >= 0.5 },
+        { name: 'POST /interviews added p50 over the sandbox', goal: '<= 2 ms', measured: `${fmt(added('sqlite', 'p50'), 2)} ms SQLite, ${fmt(added('redis', 'p50'), 2)} ms Redis`, met: worst <= 2 },
+      ],
+    };
+  } finally {
+    await stop();
+  }
+}
+
+if (isMain(import.meta.url)) await runStandalone(() => runHttp());

@@ -1,0 +1,132 @@
+/**
+ * What every benchmark part builds the same way: a validated bridge config for one account against a
+ * sandbox, a quiet logger (warn level: the bridge logs every request at info, which would be measured
+ * too), unique Redis prefixes that are deleted afterwards, and a Store wrapper that counts operations.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createClient } from '@keyv/redis';
+import pino from 'pino';
+import type { Logger } from 'pino';
+import { parseConfig, sha256Hex } from '../../src/config/load.js';
+import type { BridgeConfig } from '../../src/config/types.js';
+import type { Store } from '../../src/store/types.js';
+
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export type StoreKind = 'sqlite' | 'redis';
+
+const MAPPING = readFileSync(new URL('../../config/mappings/hireflix.yaml', import.meta.url), 'utf8');
+
+/** Warn level to stderr: nothing per request, but real problems still show. */
+export function quietLogger(): Logger {
+  return pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+}
+
+/** A Redis key prefix no other run (or test) uses. */
+export function uniquePrefix(label: string): string {
+  return `bench-${label}-${process.pid}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Deletes every key under `prefix` (SCAN + UNLINK, never FLUSHALL). */
+export async function deleteRedisPrefix(prefix: string): Promise<number> {
+  const client = createClient({ url: REDIS_URL });
+  client.on('error', () => undefined);
+  await client.connect();
+  let n = 0;
+  try {
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
+      if (keys.length > 0) n += await client.unlink(keys);
+    }
+  } finally {
+    client.destroy();
+  }
+  return n;
+}
+
+export interface BenchAccount {
+  /** The Bearer token Workable would present. */
+  token: string;
+  workableToken: string;
+}
+
+export interface ConfigInput {
+  port: number;
+  store: { kind: 'sqlite'; path: string } | { kind: 'redis'; prefix: string };
+  sandboxEndpoint: string;
+  sandboxApiKey: string;
+  /** Extra bridge.yaml text. */
+  bridgeYaml?: string;
+  /** Reuse these credentials (e.g. two bridges one client talks to); fresh ones otherwise. */
+  account?: BenchAccount;
+}
+
+/** A validated config: one account `bench` on the given sandbox, callbacks to loopback allowed. */
+export function benchConfig(input: ConfigInput): { config: BridgeConfig; account: BenchAccount } {
+  const account: BenchAccount = input.account ?? { token: `tok-${randomBytes(18).toString('base64url')}`, workableToken: `wk-${randomUUID()}` };
+  const env: Record<string, string> = {
+    BENCH_WORKABLE_TOKEN: account.workableToken,
+    BENCH_API_KEY: input.sandboxApiKey,
+    ...(input.store.kind === 'redis' ? { REDIS_URL, REDIS_PREFIX: input.store.prefix } : { SQLITE_PATH: input.store.path }),
+  };
+  const bridgeYaml = `
+server: { host: 127.0.0.1, port: ${input.port}, public_base_url: "http://127.0.0.1:${input.port}" }
+callback_policy: { allowed_hosts: ["*.workable.com"], allow_local: true }
+logging: { level: warn, pretty: false }
+${input.bridgeYaml ?? ''}`;
+  const accountsYaml = `accounts:
+  - id: bench
+    name: benchmark account
+    token_sha256: [${sha256Hex(account.token)}]
+    workable_token: { env: BENCH_WORKABLE_TOKEN }
+    upstream:
+      kind: hireflix
+      endpoint: ${input.sandboxEndpoint}
+      api_key: { env: BENCH_API_KEY }
+      timeout_ms: 10000
+    mapping: hireflix
+    default_country: US
+    webhooks: false
+`;
+  const parsed = parseConfig({
+    dir: 'config',
+    bridgeYaml,
+    accountsYaml,
+    mappings: { hireflix: MAPPING },
+    env,
+    readSecretFile: () => {
+      throw new Error('no secret files in benchmarks');
+    },
+    sandboxSecrets: { inboundToken: 'x', workableToken: 'x', apiKey: 'x', webhookSecret: 'x' },
+  });
+  if (!parsed.config) throw new Error(`benchmark config invalid:\n${parsed.problems.join('\n')}`);
+  return { config: parsed.config, account };
+}
+
+/** Store operations by method name. */
+export type OpCounts = Record<string, number>;
+
+/** Wraps a store so that every method call is counted (getMany counts once, plus `getMany.keys`). */
+export function countingStore<S extends Store>(inner: S): { store: S; counts: OpCounts; reset(): void; total(): number } {
+  let counts: OpCounts = {};
+  const store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function' || typeof prop !== 'string' || prop === 'constructor') return value;
+      return (...args: unknown[]) => {
+        counts[prop] = (counts[prop] ?? 0) + 1;
+        if (prop === 'getMany' && Array.isArray(args[0])) counts['getMany.keys'] = (counts['getMany.keys'] ?? 0) + args[0].length;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return {
+    store,
+    get counts() {
+      return counts;
+    },
+    reset() {
+      counts = {};
+    },
+    total: () => Object.entries(counts).filter(([k]) => !k.includes('.')).reduce((n, [, v]) => n + v, 0),
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * Part 4, memory per tracked interview.
+ *  - Redis: INFO used_memory before and after seeding N interviews under a fresh prefix, divided by N; and
+ *    MEMORY USAGE of the keys one interview uses (record, idempotency claim, upstream-id index) over a sample,
+ *    plus its share of the expiry index (MEMORY USAGE of the sorted set / members).
+ *  - SQLite: file size after a WAL checkpoint and VACUUM, per record, at each size.
+ *  - Process: RSS and heap of a bridge process (child, after full GCs) empty, then with 100,000 tracked
+ *    interviews after it has polled and reconciled 1 % of them.
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient } from '@keyv/redis';
+import sqlite3 from 'sqlite3';
+import { keys } from '../src/domain/keys.js';
+import type { InterviewRecord } from '../src/domain/types.js';
+import { createHireflixSandbox } from '../src/sandbox/hireflix/index.js';
+import { createStore } from '../src/store/index.js';
+import { seedInterviews } from './lib/seed.js';
+import { isMain, runStandalone, table, type Section } from './lib/section.js';
+import { deleteRedisPrefix, REDIS_URL, uniquePrefix } from './lib/setup.js';
+import { fmt, fmtBytes } from './lib/stats.js';
+
+export interface MemoryOptions {
+  sizes: number[];
+  /** Interviews whose keys MEMORY USAGE inspects. */
+  sample: number;
+  rssSize: number;
+}
+
+export const MEMORY_DEFAULTS: MemoryOptions = { sizes: [10_000, 100_000], sample: 500, rssSize: 100_000 };
+
+type Redis = ReturnType<typeof createClient>;
+
+async function usedMemory(client: Redis): Promise<number> {
+  const info = await client.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
+}
+
+async function redisSize(client: Redis, n: number, sample: number) {
+  const prefix = uniquePrefix('mem');
+  let clock = Date.parse('2025-01-06T09:00:00.000Z');
+  const sandbox = createHireflixSandbox({ now: () => clock });
+  const store = await createStore({ kind: 'redis', url: REDIS_URL, prefix });
+  try {
+    const before = await usedMemory(client);
+    const ids = await seedInterviews(store, sandbox, (ms) => (clock = ms), { count: n, accountId: 'bench', startMs: clock });
+    const after = await usedMemory(client);
+    const parts = { record: 0, claim: 0, upstream: 0 };
+    const step = Math.max(1, Math.floor(ids.length / sample));
+    let sampled = 0;
+    for (let i = 0; i < ids.length && sampled < sample; i += step, sampled++) {
+      const record = (await store.get<InterviewRecord>(keys.interview(ids[i]!)))!;
+      parts.record += (await client.memoryUsage(`${prefix}::${keys.interview(record.id)}`, { SAMPLES: 0 })) ?? 0;
+      parts.claim += (await client.memoryUsage(`${prefix}:claim:${keys.idempotency('bench', record.callbackUrl)}`, { SAMPLES: 0 })) ?? 0;
+      parts.upstream += (await client.memoryUsage(`${prefix}::${keys.byUpstreamId('bench', record.upstreamId!)}`, { SAMPLES: 0 })) ?? 0;
+    }
+    const zset = ((await client.memoryUsage(`${prefix}:zset:${keys.expiryIndex}`, { SAMPLES: 0 })) ?? 0) / n;
+    if (parts.record === 0 || parts.claim === 0 || parts.upstream === 0) throw new Error('MEMORY USAGE found no key: the key layout changed');
+    return { delta: (after - before) / n, record: parts.record / sampled, claim: parts.claim / sampled, upstream: parts.upstream / sampled, zset };
+  } finally {
+    await store.close();
+    await deleteRedisPrefix(prefix).catch(() => 0);
+  }
+}
+
+async function sqliteSize(n: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'wvb-bench-mem-'));
+  const path = join(dir, 'bridge.sqlite');
+  let clock = Date.parse('2025-01-06T09:00:00.000Z');
+  const sandbox = createHireflixSandbox({ now: () => clock });
+  try {
+    const empty = await createStore({ kind: 'sqlite', path });
+    await empty.close();
+    const vacuumed = async (): Promise<number> => {
+      await new Promise<void>((resolve, reject) => {
+        const db = new sqlite3.Database(path, (err) => {
+          if (err) return reject(err);
+          db.exec('PRAGMA wal_checkpoint(TRUNCATE); VACUUM;', (e) => db.close(() => (e ? reject(e) : resolve())));
+        });
+      });
+      return statSync(path).size;
+    };
+    const base = await vacuumed();
+    const store = await createStore({ kind: 'sqlite', path });
+    await seedInterviews(store, sandbox, (ms) => (clock = ms), { count: n, accountId: 'bench', startMs: clock, width: 32 });
+    await store.close();
+    const size = await vacuumed();
+    return { file: size, perRecord: (size - base) / n };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function processRss(n: number) {
+  let clock = Date.now() - 3 * 86_400_000;
+  const sandbox = createHireflixSandbox({ now: () => clock });
+  await sandbox.listen(0, '127.0.0.1');
+  const prefix = uniquePrefix('rss');
+  const child = fork(fileURLToPath(new URL('./memory-child.ts', import.meta.url)), [sandbox.endpoint(), sandbox.apiKey, prefix], {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ask = <T>(msg: string, key: string) =>
+    new Promise<T>((resolve) => {
+      const on = (m: Record<string, unknown>) => {
+        if (key in m) {
+          child.off('message', on);
+          resolve(m[key] as T);
+        }
+      };
+      child.on('message', on);
+      child.send(msg);
+    });
+  try {
+    await new Promise((r) => child.once('message', r));
+    const empty = await ask<{ rss: number; heapUsed: number }>('measure', 'memory');
+    const store = await createStore({ kind: 'redis', url: REDIS_URL, prefix });
+    const ids = await seedInterviews(store, sandbox, (ms) => (clock = ms), { count: n, accountId: 'bench', startMs: clock });
+    await store.close();
+    clock = Date.now();
+    const upstream = new Map(sandbox.state.store.all().map((iv) => [iv.externalId!, iv.id]));
+    for (let i = 0; i < n / 100; i++) sandbox.state.store.finish(upstream.get(ids[i * 100]!)!, { score: 4 });
+    const reconciled = await ask<number>('cycle', 'reconciled');
+    const full = await ask<{ rss: number; heapUsed: number }>('measure', 'memory');
+    return { empty, full, reconciled };
+  } finally {
+    await new Promise<void>((r) => {
+      child.once('exit', () => r());
+      child.send('stop');
+    });
+    await sandbox.close();
+    await deleteRedisPrefix(prefix).catch(() => 0);
+  }
+}
+
+export async function runMemory(opts: Partial<MemoryOptions> = {}, log: (s: string) => void = (s) => console.error(s)): Promise<Section> {
+  const o = { ...MEMORY_DEFAULTS, ...opts };
+  const client: Redis = createClient({ url: REDIS_URL });
+  client.on('error', () => undefined);
+  await client.connect();
+  const redisRows: string[][] = [];
+  let worstRedis = 0;
+  try {
+    for (const n of o.sizes) {
+      const r = await redisSize(client, n, o.sample);
+      const perInterview = r.record + r.claim + r.upstream + r.zset;
+      worstRedis = Math.max(worstRedis, perInterview);
+      log(`  redis ${fmt(n)}: ${fmt(perInterview)} B by MEMORY USAGE, ${fmt(r.delta)} B by used_memory`);
+      redisRows.push([fmt(n), fmt(r.record), fmt(r.claim), fmt(r.upstream), fmt(r.zset, 1), `**${fmt(perInterview)}**`, fmt(r.delta)]);
+    }
+  } finally {
+    client.destroy();
+  }
+  const sqliteRows: string[][] = [];
+  for (const n of o.sizes) {
+    const s = await sqliteSize(n);
+    log(`  sqlite ${fmt(n)}: ${fmt(s.perRecord)} B per interview`);
+    sqliteRows.push([fmt(n), fmtBytes(s.file), `**${fmt(s.perRecord)}**`]);
+  }
+  const rss = await processRss(o.rssSize);
+  log(`  rss: ${fmtBytes(rss.empty.rss)} -> ${fmtBytes(rss.full.rss)}`);
+  const body = `
+Redis, bytes per tracked interview:
+
+${table(['tracked interviews', 'record', 'idempotency claim', 'upstream-id index', 'expiry index share', 'sum (MEMORY USAGE)', 'used_memory delta / N'], redisRows)}
+
+SQLite, file size after \`PRAGMA wal_checkpoint(TRUNCATE); VACUUM\`:
+
+${table(['tracked interviews', 'file', 'bytes per interview'], sqliteRows)}
+
+Bridge process (Redis store), after full GCs:
+
+${table(
+  ['state', 'RSS', 'heap used'],
+  [
+    ['started, empty store', fmtBytes(rss.empty.rss), fmtBytes(rss.empty.heapUsed)],
+    [`${fmt(o.rssSize)} tracked, after a poll + reconcile of ${fmt(rss.reconciled)} changed`, fmtBytes(rss.full.rss), fmtBytes(rss.full.heapUsed)],
+    ['difference', fmtBytes(rss.full.rss - rss.empty.rss), fmtBytes(rss.full.heapUsed - rss.empty.heapUsed)],
+  ],
+)}
+
+How: \`npm run bench:memory\`. Interviews are seeded as in part 2 (sandbox in-process, records written with the real
+key layout through the Store API; a record is what createInterview stores after inviting: candidate with phone,
+callback URL, candidate link, expiry deadline). Redis: "sum" is MEMORY USAGE (SAMPLES 0) of the record
+(\`<prefix>::interview:<id>\`), the idempotency claim (\`<prefix>:claim:idem:<account>:<sha256>\`) and the upstream index
+(\`<prefix>::up:<account>:<upstream id>\`) averaged over ${o.sample} interviews, plus the expiry sorted set's MEMORY USAGE divided
+by its members; "used_memory delta" is INFO's used_memory after minus before seeding, divided by N (includes the
+key-space dictionary; other clients of the same Redis can move it a little). Transient keys (locks, leases,
+reconcile hints, outbox entries until delivered) are not counted. The process figures come from a bridge in a
+child process started with \`--expose-gc\`: memory after three \`gc()\` calls, empty, then after the parent seeded
+${fmt(o.rssSize)} interviews and the bridge ran one poll over them (1 % finished upstream) and reconciled what it found.
+`;
+  return {
+    title: '4. Memory',
+    body,
+    targets: [{ name: 'Redis memory per tracked interview', goal: '< 1 KB (1,024 B)', measured: `${fmt(worstRedis)} B`, met: worstRedis < 1024 }],
+  };
+}
+
+if (isMain(import.meta.url)) await runStandalone(() => runMemory());
