@@ -1,7 +1,7 @@
 /**
  * Part 4, memory per tracked interview.
  *  - Redis: INFO used_memory before and after seeding N interviews under a fresh prefix, divided by N; and
- *    MEMORY USAGE of the keys one interview uses (record, idempotency claim, upstream-id index) over a sample,
+ *    MEMORY USAGE of the key one interview uses (its record) over a sample,
  *    plus its share of the expiry index (MEMORY USAGE of the sorted set / members).
  *  - SQLite: file size after a WAL checkpoint and VACUUM, per record, at each size.
  *  - Process: RSS and heap of a bridge process (child, after full GCs) empty, then with 100,000 tracked
@@ -48,18 +48,16 @@ async function redisSize(client: Redis, n: number, sample: number) {
     const before = await usedMemory(client);
     const ids = await seedInterviews(store, sandbox, (ms) => (clock = ms), { count: n, accountId: 'bench', startMs: clock });
     const after = await usedMemory(client);
-    const parts = { record: 0, claim: 0, upstream: 0 };
+    const parts = { record: 0 };
     const step = Math.max(1, Math.floor(ids.length / sample));
     let sampled = 0;
     for (let i = 0; i < ids.length && sampled < sample; i += step, sampled++) {
       const record = (await store.get<InterviewRecord>(keys.interview(ids[i]!)))!;
       parts.record += (await client.memoryUsage(`${prefix}::${keys.interview(record.id)}`, { SAMPLES: 0 })) ?? 0;
-      parts.claim += (await client.memoryUsage(`${prefix}:claim:${keys.idempotency('bench', record.callbackUrl)}`, { SAMPLES: 0 })) ?? 0;
-      parts.upstream += (await client.memoryUsage(`${prefix}::${keys.byUpstreamId('bench', record.upstreamId!)}`, { SAMPLES: 0 })) ?? 0;
     }
     const zset = ((await client.memoryUsage(`${prefix}:zset:${keys.expiryIndex}`, { SAMPLES: 0 })) ?? 0) / n;
-    if (parts.record === 0 || parts.claim === 0 || parts.upstream === 0) throw new Error('MEMORY USAGE found no key: the key layout changed');
-    return { delta: (after - before) / n, record: parts.record / sampled, claim: parts.claim / sampled, upstream: parts.upstream / sampled, zset };
+    if (parts.record === 0) throw new Error('MEMORY USAGE found no key: the key layout changed');
+    return { delta: (after - before) / n, record: parts.record / sampled, zset };
   } finally {
     await store.close();
     await deleteRedisPrefix(prefix).catch(() => 0);
@@ -146,10 +144,10 @@ export async function runMemory(opts: Partial<MemoryOptions> = {}, log: (s: stri
   try {
     for (const n of o.sizes) {
       const r = await redisSize(client, n, o.sample);
-      const perInterview = r.record + r.claim + r.upstream + r.zset;
+      const perInterview = r.record + r.zset;
       worstRedis = Math.max(worstRedis, perInterview);
       log(`  redis ${fmt(n)}: ${fmt(perInterview)} B by MEMORY USAGE, ${fmt(r.delta)} B by used_memory`);
-      redisRows.push([fmt(n), fmt(r.record), fmt(r.claim), fmt(r.upstream), fmt(r.zset, 1), `**${fmt(perInterview)}**`, fmt(r.delta)]);
+      redisRows.push([fmt(n), fmt(r.record), fmt(r.zset, 1), `**${fmt(perInterview)}**`, fmt(r.delta)]);
     }
   } finally {
     client.destroy();
@@ -165,7 +163,7 @@ export async function runMemory(opts: Partial<MemoryOptions> = {}, log: (s: stri
   const body = `
 Redis, bytes per tracked interview:
 
-${table(['tracked interviews', 'record', 'idempotency claim', 'upstream-id index', 'expiry index share', 'sum (MEMORY USAGE)', 'used_memory delta / N'], redisRows)}
+${table(['tracked interviews', 'record', 'expiry index share', 'sum (MEMORY USAGE)', 'used_memory delta / N'], redisRows)}
 
 SQLite, file size after \`PRAGMA wal_checkpoint(TRUNCATE); VACUUM\`:
 
@@ -185,8 +183,8 @@ ${table(
 How: \`npm run bench:memory\`. Interviews are seeded as in part 2 (sandbox in-process, records written with the real
 key layout through the Store API; a record is what createInterview stores after inviting: candidate with phone,
 callback URL, candidate link, expiry deadline). Redis: "sum" is MEMORY USAGE (SAMPLES 0) of the record
-(\`<prefix>::interview:<id>\`), the idempotency claim (\`<prefix>:claim:idem:<account>:<sha256>\`) and the upstream index
-(\`<prefix>::up:<account>:<upstream id>\`) averaged over ${o.sample} interviews, plus the expiry sorted set's MEMORY USAGE divided
+(\`<prefix>::interview:<id>\`) averaged over ${o.sample} interviews (ids are derived from account + callback_url, so there is
+no idempotency record; Hireflix echoes our id, so there is no upstream-id index), plus the expiry sorted set's MEMORY USAGE divided
 by its members; "used_memory delta" is INFO's used_memory after minus before seeding, divided by N (includes the
 key-space dictionary; other clients of the same Redis can move it a little). Transient keys (locks, leases,
 reconcile hints, outbox entries until delivered) are not counted. The process figures come from a bridge in a

@@ -3,6 +3,7 @@ import type { MappingProfile } from './config/mappingSchema.js';
 import type { AccountConfig, BridgeConfig } from './config/types.js';
 import { callbackUrlProblem, guardedLookup } from './domain/callbackPolicy.js';
 import type { CreateDeps } from './domain/createInterview.js';
+import { InterviewIds } from './domain/interviewIds.js';
 import { keys } from './domain/keys.js';
 import { withLock } from './domain/lock.js';
 import { createMetrics } from './metrics.js';
@@ -104,6 +105,7 @@ export function createContainer(opts: ContainerOptions): Container {
     shareDaysFor: (account) => c.mappingFor(account).resultsUrl.shareDays,
     createDeps: {
       store: opts.store,
+      ids: new InterviewIds(opts.store),
       templates,
       callbackPolicy: opts.config.callbackPolicy,
       logger: opts.logger,

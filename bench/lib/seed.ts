@@ -3,8 +3,8 @@
  * written directly with the real key layout (src/domain/keys.ts) through the Store API, so values are
  * serialised exactly as the bridge writes them. A record has the shape createInterview leaves after a
  * successful invitation (draftRecord + the invited fields): phase 'invited', upstream id, candidate URL,
- * expiry deadline; plus its
- * idempotency claim, its upstream-id index entry and its member of the expiry index.
+ * expiry deadline; plus its member of the expiry index. (Interview ids are derived from account + callback_url,
+ * so there is no idempotency record, and Hireflix echoes our id, so there is no upstream-id index.)
  */
 import { randomBytes } from 'node:crypto';
 import { keys } from '../../src/domain/keys.js';
@@ -85,8 +85,6 @@ export async function seedInterviews(store: Store, sandbox: HireflixSandbox, set
     }
     await pool(batch, o.width ?? 128, async ({ iv, at }) => {
       const record = invitedRecord(iv, o.accountId, `${sandbox.state.baseUrl()}/_sandbox/take/${iv.hash}`, at);
-      await store.setIfAbsent(keys.idempotency(o.accountId, record.callbackUrl), record.id);
-      await store.set(keys.byUpstreamId(o.accountId, iv.id), record.id);
       await store.set(keys.interview(record.id), record);
       await store.zadd(keys.expiryIndex, record.id, Date.parse(record.expiresAt!));
     });

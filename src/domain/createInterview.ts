@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AccountConfig, CallbackPolicy } from '../config/types.js';
 import { HttpError } from '../http/errors.js';
@@ -7,6 +6,7 @@ import type { Store } from '../store/types.js';
 import { UpstreamError } from '../upstreams/types.js';
 import type { Upstream, UpstreamTemplate } from '../upstreams/types.js';
 import { callbackUrlProblem } from './callbackPolicy.js';
+import type { InterviewIds } from './interviewIds.js';
 import { keys } from './keys.js';
 import { withLock } from './lock.js';
 import { normalisePhone } from './phone.js';
@@ -21,19 +21,19 @@ export interface CreateDeps {
   now: () => Date;
   /** When a pending interview of this account expires (from its mapping profile); undefined: never. */
   expiresAtFor?: (account: AccountConfig, createdAt: string) => string | undefined;
+  /** Derives the interview id from account + callback_url. */
+  ids: InterviewIds;
   /** Longest an invitation may take upstream; the per-interview lock outlives it. */
   upstreamTimeoutMs: number;
 }
 
-/** 128 random bits: the id Workable gets back is opaque and unguessable. */
-export const newInterviewId = (): string => randomBytes(16).toString('base64url');
-
 /**
  * Creates (or finds) the interview for one Workable request. The same account + callback_url always
- * yields the same interview id and at most one upstream invitation:
- *  - the id is claimed atomically for the idempotency key before anything is sent;
+ * yields the same interview id (derived, see InterviewIds) and at most one upstream invitation:
+ *  - a repeat of a finished request costs one read;
  *  - the invite runs under a per-interview lock, so concurrent copies (any replica) wait and then see it done;
- *  - the id is the upstream's external id, so re-inviting after a timeout resolves to the existing invitation.
+ *  - the id is the upstream's external id, so re-inviting after a timeout or a crash resolves to the
+ *    existing invitation instead of sending a second one.
  */
 export async function createInterview(
   deps: CreateDeps,
@@ -44,12 +44,7 @@ export async function createInterview(
   const urlProblem = callbackUrlProblem(body.callback_url, deps.callbackPolicy);
   if (urlProblem) throw new HttpError(400, `Invalid field: callback_url ${urlProblem}`);
 
-  const idemKey = keys.idempotency(account.id, body.callback_url);
-  const candidateId = newInterviewId();
-  const claimed = await deps.store.setIfAbsent(idemKey, candidateId);
-  const id = claimed ? candidateId : await deps.store.getClaim(idemKey);
-  if (!id) throw new Error('idempotency claim vanished');
-
+  const id = await deps.ids.idFor(account.id, body.callback_url);
   const existing = await deps.store.get<InterviewRecord>(keys.interview(id));
   if (existing?.phase === 'invited') return { id, created: false };
 
@@ -58,25 +53,26 @@ export async function createInterview(
     deps.store,
     `interview:${id}`,
     async () => {
+      // Another copy may have finished while this one waited for the lock.
       const current = await deps.store.get<InterviewRecord>(keys.interview(id));
       if (current?.phase === 'invited') return { id, created: false };
       const template = await findTemplate(deps, account, upstream, body.interview_template_id);
       const record = { ...draftRecord(deps, account, upstream, body, id, current), templateName: template.name };
-      // Written before the upstream call: a crash or timeout after it leaves a record that the retry resumes.
-      await deps.store.set(keys.interview(id), record);
       const result = await inviteUpstream(upstream, record, body.interview_template_id);
       const expiresAt = deps.expiresAtFor?.(account, record.createdAt);
       const invited: InterviewRecord = {
         ...record,
         phase: 'invited',
-        ...(expiresAt ? { expiresAt } : {}),
         upstreamId: result.upstreamId,
+        ...(expiresAt ? { expiresAt } : {}),
         ...(result.candidateUrl ? { candidateUrl: result.candidateUrl } : {}),
-        updatedAt: deps.now().toISOString(),
       };
-      await deps.store.set(keys.byUpstreamId(account.id, result.upstreamId), id);
-      await deps.store.set(keys.interview(id), invited);
-      if (expiresAt) await deps.store.zadd(keys.expiryIndex, id, Date.parse(expiresAt));
+      await Promise.all([
+        deps.store.set(keys.interview(id), invited),
+        // Upstreams that echo our id in webhooks and listings need no index from their id to ours.
+        upstream.echoesExternalId ? undefined : deps.store.set(keys.byUpstreamId(account.id, result.upstreamId), id),
+        expiresAt ? deps.store.zadd(keys.expiryIndex, id, Date.parse(expiresAt)) : undefined,
+      ]);
       deps.logger.info(
         { interviewId: id, accountId: account.id, upstreamId: result.upstreamId, alreadyExisted: result.alreadyExisted, phoneDropped: Boolean(record.phoneNote) },
         'interview created',

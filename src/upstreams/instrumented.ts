@@ -32,6 +32,7 @@ export function instrumentUpstream(upstream: Upstream, metrics: Metrics): Upstre
 
   return {
     kind,
+    ...(upstream.echoesExternalId !== undefined ? { echoesExternalId: upstream.echoesExternalId } : {}),
     listTemplates: () => timed('listTemplates', () => upstream.listTemplates()),
     invite: (input) => timed('invite', () => upstream.invite(input)),
     getInterview: (id) => timed('getInterview', () => upstream.getInterview(id)),

@@ -109,6 +109,11 @@ export class UpstreamError extends Error {
 export interface Upstream {
   /** e.g. 'hireflix' */
   readonly kind: string;
+  /**
+   * True when the upstream's webhooks and change listings carry the external id we gave the invitation, so
+   * the bridge needs no index from the upstream's id to its own.
+   */
+  readonly echoesExternalId?: boolean;
   listTemplates(): Promise<UpstreamTemplate[]>;
   /**
    * Sends the invitation. Must be safe to call again with the same externalId: when the upstream reports

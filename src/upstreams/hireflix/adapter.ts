@@ -71,6 +71,8 @@ export function createHireflixUpstream(opts: HireflixUpstreamOptions): Upstream 
 
   return {
     kind: HIREFLIX,
+    // Webhooks carry data.externalId and interview listings select externalId.
+    echoesExternalId: true,
 
     listTemplates: () => openPositions(gql, OPS.positions),
 
