@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { DestinationStream, Logger } from 'pino';
@@ -54,12 +54,12 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
   const container = createContainer({ config, store, logger, processMetrics: opts.processMetrics ?? false, ...(opts.now ? { now: opts.now } : {}) });
   const scheduler = new Scheduler(container);
   const app = createApp(container, scheduler);
-  const server = createServer(app.callback());
+  const requests = trackRequests(app.callback());
+  const server = createServer(requests.handler);
   server.on('clientError', answerClientError);
   server.requestTimeout = config.server.requestTimeoutMs;
   server.headersTimeout = config.server.headersTimeoutMs;
   server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
-  const requests = trackRequests(server);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, () => resolveListen());
@@ -100,20 +100,24 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
   return { url, logger, container, server, scheduler, shutdown };
 }
 
-/** Counts requests in flight; idle() resolves when none is. */
-function trackRequests(server: Server): { idle(): Promise<void> } {
+/**
+ * Counts requests whose handler is still running; idle() resolves when none is. Counted by the handler's
+ * own promise, not by the socket: a client that hung up leaves a handler that may still be writing to the
+ * store, and the store must not close under it.
+ */
+function trackRequests(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>) {
   let active = 0;
   let waiters: Array<() => void> = [];
-  server.on('request', (_req, res: ServerResponse) => {
+  const tracked = (req: IncomingMessage, res: ServerResponse): void => {
     active += 1;
-    res.once('close', () => {
+    void handler(req, res).finally(() => {
       active -= 1;
       if (active > 0) return;
       for (const w of waiters) w();
       waiters = [];
     });
-  });
-  return { idle: () => (active === 0 ? Promise.resolve() : new Promise<void>((r) => waiters.push(r))) };
+  };
+  return { handler: tracked, idle: (): Promise<void> => (active === 0 ? Promise.resolve() : new Promise<void>((r) => waiters.push(r))) };
 }
 
 /**

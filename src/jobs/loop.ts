@@ -1,6 +1,8 @@
 /**
  * A self-rescheduling worker: runs `fn` every `intervalMs`, never two runs at once, and at once when kicked
- * (a kick during a run causes one more run right after). Stopping waits for the run in progress.
+ * (a kick during a run causes one more run right after) or when `fn` says it left work behind (a full batch),
+ * so a backlog drains at the speed of the work, not one batch per interval. Stopping waits for the run in
+ * progress.
  */
 export class WorkerLoop {
   private timer: NodeJS.Timeout | undefined;
@@ -11,7 +13,7 @@ export class WorkerLoop {
   constructor(
     readonly name: string,
     private readonly intervalMs: number,
-    private readonly fn: () => Promise<void>,
+    private readonly fn: () => Promise<boolean | void>,
     private readonly onError: (err: unknown) => void,
   ) {}
 
@@ -51,7 +53,7 @@ export class WorkerLoop {
     }
     this.running = (async () => {
       try {
-        await this.fn();
+        if ((await this.fn()) === true) this.again = true;
       } catch (err) {
         this.onError(err);
       }

@@ -19,13 +19,32 @@ export type PollSummary =
   | { accountId: string; skipped: true; reason: string }
   | { accountId: string; skipped: false; since: string; changes: number; known: number; durationMs: number };
 
-/** The bridge's interview id for a hint: our id travels upstream as the external id; else the upstream id index. */
-export async function interviewIdForHint(store: Store, accountId: string, hint: ChangeHint): Promise<string | undefined> {
+/** The bridge's record for a hint: our id travels upstream as the external id; else the upstream id index. */
+export async function recordForHint(store: Store, accountId: string, hint: ChangeHint): Promise<InterviewRecord | undefined> {
+  const matches = (r: InterviewRecord | undefined) => (r && r.accountId === accountId && r.upstreamId === hint.upstreamId ? r : undefined);
   if (hint.externalId) {
-    const record = await store.get<InterviewRecord>(keys.interview(hint.externalId));
-    if (record && record.accountId === accountId && record.upstreamId === hint.upstreamId) return record.id;
+    const record = matches(await store.get<InterviewRecord>(keys.interview(hint.externalId)));
+    if (record) return record;
   }
-  return store.get<string>(keys.byUpstreamId(accountId, hint.upstreamId));
+  const id = await store.get<string>(keys.byUpstreamId(accountId, hint.upstreamId));
+  return id ? matches(await store.get<InterviewRecord>(keys.interview(id))) : undefined;
+}
+
+/** The bridge's interview id for a hint, or undefined for an interview it did not create. */
+export async function interviewIdForHint(store: Store, accountId: string, hint: ChangeHint): Promise<string | undefined> {
+  return (await recordForHint(store, accountId, hint))?.id;
+}
+
+/**
+ * Whether a listed change can be news to the record. The poll window overlaps the previous one (clock skew),
+ * so most changes are listed several times; one older than the record's last reconcile by more than the
+ * overlap was already seen. Within the overlap it is looked at again: a skewed upstream clock must not hide
+ * a change.
+ */
+export function mayBeNews(record: InterviewRecord, hint: ChangeHint, overlapMs: number): boolean {
+  if (record.final) return false;
+  if (!hint.changedAt) return true;
+  return Date.parse(hint.changedAt) + overlapMs >= Date.parse(record.updatedAt);
 }
 
 /**
@@ -47,10 +66,10 @@ export async function pollOnce(deps: PollDeps, account: AccountConfig): Promise<
     const hints = await deps.upstreamFor(account).listChangedSince(since);
     let known = 0;
     for (const hint of hints) {
-      const id = await interviewIdForHint(deps.store, account.id, hint);
-      if (!id) continue;
+      const record = await recordForHint(deps.store, account.id, hint);
+      if (!record) continue;
       known++;
-      await markForReconcile(deps, id, started);
+      if (mayBeNews(record, hint, deps.overlapMs)) await markForReconcile(deps, record.id, started);
     }
     // The next poll starts from when this one started: anything changed during it is seen again (overlap).
     await deps.store.set(keys.watermark(account.id), started.toISOString());

@@ -12,6 +12,8 @@ import type { PollSummary } from './pollOnce.js';
 import { reconcileDue } from './reconcileDue.js';
 import type { ReconcileDueSummary } from './reconcileDue.js';
 
+const RECONCILE_BATCH = 200;
+
 /**
  * The jobs as plain functions over the container, and the thin schedule that runs them: node-cron for the
  * poll and the expiry sweep, worker loops (interval plus an immediate kick) for reconciling and delivering.
@@ -25,8 +27,16 @@ export class Scheduler {
 
   constructor(private readonly c: Container) {
     const onError = (name: string) => (err: unknown) => c.logger.warn({ job: name, err: (err as Error).message }, 'job run failed; next run will retry');
-    this.reconcileLoop = new WorkerLoop('reconcile', 1000, async () => void (await this.reconcileNow()), onError('reconcile'));
-    this.deliveryLoop = new WorkerLoop('deliver', c.config.delivery.intervalMs, async () => void (await this.deliverNow()), onError('deliver'));
+    // A full batch means more is probably due: run again at once. Entries skipped because another replica
+    // holds them do not count, or two replicas would spin on each other's leases.
+    this.reconcileLoop = new WorkerLoop('reconcile', 1000, async () => {
+      const s = await this.reconcileNow();
+      return s.reconciled + s.failed >= RECONCILE_BATCH;
+    }, onError('reconcile'));
+    this.deliveryLoop = new WorkerLoop('deliver', c.config.delivery.intervalMs, async () => {
+      const s = await this.deliverNow();
+      return s.attempted + s.dead >= c.config.delivery.batchSize;
+    }, onError('deliver'));
   }
 
   get reconcileDeps(): ReconcileDeps {
@@ -84,7 +94,7 @@ export class Scheduler {
   }
 
   async reconcileNow(): Promise<ReconcileDueSummary> {
-    const s = await reconcileDue(this.reconcileDeps, { batchSize: 200, concurrency: 8, leaseMs: this.reconcileHoldMs });
+    const s = await reconcileDue(this.reconcileDeps, { batchSize: RECONCILE_BATCH, concurrency: 8, leaseMs: this.reconcileHoldMs });
     if (s.reconciled + s.failed > 0) this.c.logger.debug({ job: 'reconcile', ...s }, 'reconcile run');
     return s;
   }
