@@ -182,10 +182,11 @@ reads of the changed interviews (one \`GetInterview\` each, plus one \`ShareInte
 How: \`npm run bench:poll\`. In one process: a Hireflix sandbox (\`latencyMs: ${o.latencyMs}\` on every GraphQL request, 3 open
 positions) and the bridge's jobs over a real store (Redis under a unique prefix, deleted afterwards, or a
 temporary SQLite file). Interviews are seeded directly: the sandbox through its own store (no HTTP), the
-bridge's records with the real key layout of \`src/domain/keys.ts\` (record, idempotency claim, upstream-id
-index, expiry index member) written through the Store API. A virtual clock drives both sides; cycles are 10
+bridge's records with the real key layout of \`src/domain/keys.ts\` (record and expiry index member; Hireflix
+echoes our id, so there is no upstream-id index) written through the Store API. A virtual clock drives both sides; cycles are 10
 minutes apart and each poll runs 2.5 minutes after its changes, so the poll's 2-minute overlap re-lists nothing
-from the previous cycle (in production, see the notes below, it does). Each cycle: ${o.changeRate * 100} %
+from the previous cycle (in production it does, and the poll skips changes older than a record's last
+reconcile by more than the overlap). Each cycle: ${o.changeRate * 100} %
 of the interviews change upstream (\`finish\`: completed with 4 stars, so reconcile creates a share link,
 renders the PDF report and queues a result; \`start\`: the candidate opened it, nothing to send), then
 \`pollOnce\` and \`reconcileDue\` (batch 200, concurrency 8, as the scheduler calls it) repeated until nothing is due.

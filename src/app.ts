@@ -37,7 +37,9 @@ function requestContext(c: Container) {
 
 /** Builds the Koa app; it never listens (server.ts and the tests do). */
 export function createApp(c: Container, scheduler: Scheduler): Koa {
-  const app = new Koa({ proxy: false });
+  // X-Forwarded-For is believed only for the configured number of proxy hops (ctx.ip); none by default.
+  const hops = c.config.server.trustProxyHops;
+  const app = new Koa({ proxy: hops > 0, maxIpsCount: hops });
   app.silent = true; // errors are rendered and logged by errorMiddleware; Koa's default printer would duplicate them
   app.use(requestContext(c));
   app.use(errorMiddleware(c.logger));

@@ -96,6 +96,7 @@ export function parseConfig(src: ConfigSources): ConfigResult {
   const redisUrl = env.REDIS_URL || (f.store.kind === 'redis' ? secret(bridgeFile, 'store.redis_url', f.store.redis_url, true) : undefined);
   const port = env.PORT !== undefined ? Number(env.PORT) : f.server.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`environment: PORT must be a port number`);
+  if (env.TRUST_PROXY_HOPS !== undefined && !/^[0-5]$/.test(env.TRUST_PROXY_HOPS)) problems.push('environment: TRUST_PROXY_HOPS must be a whole number from 0 to 5');
   if (problems.length > 0) return { problems };
 
   const sandboxPort = Number(env.SANDBOX_PORT ?? 4010);
@@ -127,6 +128,7 @@ export function parseConfig(src: ConfigSources): ConfigResult {
       keepAliveTimeoutMs: f.server.keep_alive_timeout_ms,
       shutdownTimeoutMs: f.server.shutdown_timeout_ms,
       bodyLimitBytes: f.server.body_limit_bytes,
+      trustProxyHops: env.TRUST_PROXY_HOPS !== undefined ? Number(env.TRUST_PROXY_HOPS) : f.server.trust_proxy_hops,
     },
     store: redisUrl
       ? { kind: 'redis', url: redisUrl, prefix: env.REDIS_PREFIX ?? f.store.prefix }

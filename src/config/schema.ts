@@ -26,6 +26,7 @@ export const bridgeFileSchema = Joi.object({
     keep_alive_timeout_ms: ms.default(65000),
     shutdown_timeout_ms: ms.default(15000),
     body_limit_bytes: Joi.number().integer().min(1024).max(10 * 1024 * 1024).default(102400),
+    trust_proxy_hops: Joi.number().integer().min(0).max(5).default(0),
   }).default(),
   store: Joi.object({
     kind: Joi.string().valid('sqlite', 'redis').default('sqlite'),

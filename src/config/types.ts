@@ -61,6 +61,8 @@ export interface BridgeConfig {
     keepAliveTimeoutMs: number;
     shutdownTimeoutMs: number;
     bodyLimitBytes: number;
+    /** Reverse proxies in front of the bridge whose X-Forwarded-For entries name the client (0: none). */
+    trustProxyHops: number;
   };
   store: { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string; prefix: string };
   templatesCacheMs: number;

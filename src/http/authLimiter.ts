@@ -98,7 +98,8 @@ export class AuthLimiter {
  */
 export function authFailureLimit(limiter: AuthLimiter) {
   return async (ctx: Context, next: Next): Promise<void> => {
-    const key = clientKey(ctx.req.socket.remoteAddress);
+    // ctx.ip is the TCP peer unless server.trust_proxy_hops says a load balancer names the client.
+    const key = clientKey(ctx.ip);
     if (ctx.get('authorization') !== '') {
       const wait = limiter.retryAfterMs(key);
       if (wait > 0) throw new HttpError(429, TOO_MANY_FAILURES, { 'Retry-After': String(Math.ceil(wait / 1000)) });

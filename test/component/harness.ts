@@ -58,6 +58,8 @@ export interface HarnessOptions {
   webhooks?: boolean;
   /** The upstream endpoint an account's adapter uses (default: its sandbox's /me), e.g. a faulty proxy. */
   endpointFor?: (account: TestAccount) => Promise<string>;
+  /** Extra environment for the configuration (e.g. TRUST_PROXY_HOPS). */
+  env?: Record<string, string>;
   /** Redis URL for the redis kind (default the local test Redis), e.g. a closed port to stage an outage. */
   redisUrl?: string;
   /** Further bridges on the same store (Redis only): replicas behind an imaginary load balancer. */
@@ -114,6 +116,7 @@ export async function startHarness(kind: StoreKind, opts: HarnessOptions = {}): 
     GLOBEX_WORKABLE_TOKEN: globex.workableToken,
     GLOBEX_API_KEY: (globex.sandbox as unknown as { apiKey?: string }).apiKey ?? '',
     GLOBEX_WEBHOOK_SECRET: globex.webhookSecret,
+    ...(opts.env ?? {}),
     ...(kind === 'redis' ? { REDIS_URL: opts.redisUrl ?? REDIS_URL, REDIS_PREFIX: prefix } : { SQLITE_PATH: join(dir, 'bridge.sqlite') }),
   };
   const port = await freePort();
