@@ -101,7 +101,7 @@ async function scenario(kind: StoreKind, size: number, o: PollOptions, log: (s: 
         const pollStoreOps = counting.total();
         let reconciled = 0;
         for (;;) {
-          const s = await reconcileDue(deps, { batchSize: 200, concurrency: 8, leaseMs: 120_000 });
+          const s = await reconcileDue(deps, { batchSize: 200, concurrency: 16, leaseMs: 120_000 });
           reconciled += s.reconciled;
           if (s.reconciled + s.failed + s.skipped === 0) break;
           if (s.failed > 0) throw new Error(`${s.failed} reconciles failed`);
@@ -189,7 +189,7 @@ from the previous cycle (in production it does, and the poll skips changes older
 reconcile by more than the overlap). Each cycle: ${o.changeRate * 100} %
 of the interviews change upstream (\`finish\`: completed with 4 stars, so reconcile creates a share link,
 renders the PDF report and queues a result; \`start\`: the candidate opened it, nothing to send), then
-\`pollOnce\` and \`reconcileDue\` (batch 200, concurrency 8, as the scheduler calls it) repeated until nothing is due.
+\`pollOnce\` and \`reconcileDue\` (batch 200, concurrency 16: the defaults of \`reconcile\` in config/bridge.yaml) repeated until nothing is due.
 Wall time is pollOnce start to the last reconcile; store operations are counted by a proxy around the Store
 (every method call). Median of ${o.cycles} cycles after one warm-up cycle.
 `;

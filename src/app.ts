@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import Router from '@koa/router';
 import Koa from 'koa';
 import type { Context, Next } from 'koa';
 import type { Container } from './container.js';
@@ -62,9 +63,10 @@ export function createApp(c: Container, scheduler: Scheduler): Koa {
     if (ctx.status === 405) throw new HttpError(405, 'Method Not Allowed'); // Allow is already set by the router
     if (ctx.status === 501) throw new HttpError(501, 'Not Implemented');
   });
-  for (const router of [opsRoutes(c, scheduler), webhookRoutes(c, () => scheduler.kickReconcile()), reportRoutes(c), workableRoutes(c)]) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
-  }
+  // One router: every request is matched once against every route (four routers matched it four times).
+  const router = new Router();
+  for (const sub of [opsRoutes(c, scheduler), webhookRoutes(c, () => scheduler.kickReconcile()), reportRoutes(c), workableRoutes(c)]) router.use(sub.routes());
+  app.use(router.routes());
+  app.use(router.allowedMethods());
   return app;
 }

@@ -147,6 +147,7 @@ export function parseConfig(src: ConfigSources): ConfigResult {
     },
     poller: { cron: f.poller.cron, overlapMs: f.poller.overlap_ms, initialLookbackMs: f.poller.initial_lookback_ms },
     expiry: { cron: f.expiry.cron },
+    reconcile: { concurrency: f.reconcile.concurrency, batchSize: f.reconcile.batch_size },
     reports: { retentionDays: f.reports.retention_days },
     ops: { token: secret(bridgeFile, 'ops.token', f.ops.token, false), allowUnauthenticatedLocal: true },
     logging: {

@@ -57,6 +57,10 @@ export const bridgeFileSchema = Joi.object({
     initial_lookback_ms: ms.default(86400000),
   }).default(),
   expiry: Joi.object({ cron: cronExpr.default('0 * * * * *') }).default(),
+  reconcile: Joi.object({
+    concurrency: Joi.number().integer().min(1).max(128).default(16),
+    batch_size: Joi.number().integer().min(1).max(10000).default(200),
+  }).default(),
   reports: Joi.object({ retention_days: Joi.number().integer().min(1).max(3650).default(365) }).default(),
   ops: Joi.object({ token: secretRef.default({ env: 'OPS_TOKEN' }) }).default(),
   logging: Joi.object({

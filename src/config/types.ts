@@ -79,6 +79,8 @@ export interface BridgeConfig {
   };
   poller: { cron: string; overlapMs: number; initialLookbackMs: number };
   expiry: { cron: string };
+  /** Interviews reconciled at once (each is one or two upstream reads), and taken per run. */
+  reconcile: { concurrency: number; batchSize: number };
   reports: { retentionDays: number };
   ops: { token?: string; allowUnauthenticatedLocal: boolean };
   logging: { level: string; pretty: boolean };

@@ -30,7 +30,7 @@ export interface CreateDeps {
 /**
  * Creates (or finds) the interview for one Workable request. The same account + callback_url always
  * yields the same interview id (derived, see InterviewIds) and at most one upstream invitation:
- *  - a repeat of a finished request costs one read;
+ *  - a repeat of a finished request costs a lock and one read;
  *  - the invite runs under a per-interview lock, so concurrent copies (any replica) wait and then see it done;
  *  - the id is the upstream's external id, so re-inviting after a timeout or a crash resolves to the
  *    existing invitation instead of sending a second one.
@@ -45,15 +45,12 @@ export async function createInterview(
   if (urlProblem) throw new HttpError(400, `Invalid field: callback_url ${urlProblem}`);
 
   const id = await deps.ids.idFor(account.id, body.callback_url);
-  const existing = await deps.store.get<InterviewRecord>(keys.interview(id));
-  if (existing?.phase === 'invited') return { id, created: false };
-
   const lockTtl = deps.upstreamTimeoutMs * 3 + 5000;
   return withLock(
     deps.store,
     `interview:${id}`,
     async () => {
-      // Another copy may have finished while this one waited for the lock.
+      // A repeat of a finished request, or another copy that finished while this one waited for the lock.
       const current = await deps.store.get<InterviewRecord>(keys.interview(id));
       if (current?.phase === 'invited') return { id, created: false };
       const template = await findTemplate(deps, account, upstream, body.interview_template_id);
@@ -79,7 +76,8 @@ export async function createInterview(
       );
       return { id, created: !result.alreadyExisted };
     },
-    { ttlMs: lockTtl, waitMs: lockTtl },
+    // The record written inside is what later copies read, so the release need not hold up the answer.
+    { ttlMs: lockTtl, waitMs: lockTtl, releaseInBackground: true },
   );
 }
 

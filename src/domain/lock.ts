@@ -16,6 +16,12 @@ export interface LockOptions {
   ttlMs?: number;
   /** How long to keep retrying before giving up with LockBusyError. Default 5 s. */
   waitMs?: number;
+  /**
+   * Resolve as soon as fn is done and release the lock in the background, saving the caller a store round
+   * trip. For callers whose written state tells later holders what they need (a failed release only
+   * delays the next holder until the TTL).
+   */
+  releaseInBackground?: boolean;
 }
 
 const DEFAULT_TTL_MS = 10_000;
@@ -50,6 +56,7 @@ export async function withLock<T>(store: Store, name: string, fn: () => Promise<
   } finally {
     // A failed release must not turn finished work into an error (or mask fn's own error): the TTL frees
     // the lock anyway.
-    await store.releaseClaim(key, owner).catch(() => false);
+    const released = store.releaseClaim(key, owner).catch(() => false);
+    if (!opts.releaseInBackground) await released;
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { MappingProfile } from '../config/mappingSchema.js';
 import type { AccountConfig } from '../config/types.js';
-import { renderReportPdf } from '../reports/pdf.js';
+import type { ReportInput } from '../reports/pdf.js';
 import type { Store } from '../store/types.js';
 import type { Upstream, UpstreamInterview } from '../upstreams/types.js';
 import type { WorkableResult } from '../workable/payload.js';
@@ -38,12 +38,17 @@ export type ReconcileOutcome =
   | { kind: 'unchanged'; status: WorkableResult['status'] }
   | { kind: 'enqueued'; status: WorkableResult['status'] };
 
-/** A stored PDF report: served at /reports/<id>.pdf until it expires. */
+/**
+ * A report as stored: what the PDF shows, frozen when the result changed, served as a PDF at
+ * /reports/<id>.pdf until it expires. Rendering happens when the report is fetched, off the reconcile path
+ * (a poll that completes 1,000 interviews must not render 1,000 PDFs), and the input is a fraction of the
+ * PDF's size in the store.
+ */
 export interface StoredReport {
   interviewId: string;
   accountId: string;
-  pdfBase64: string;
   createdAt: string;
+  input: Omit<ReportInput, 'generatedAt'> & { generatedAt: string };
 }
 
 export const reportUrl = (base: string, reportId: string): string => `${base}/reports/${reportId}.pdf`;
@@ -126,9 +131,10 @@ async function buildPayload(
   }
   const payload = buildResult(profile, { status, snapshot, record, resultsUrl, ...(url ? { reportUrl: url } : {}) });
   if (record.reportId && resultHash(payload) !== resultHash(record.current)) {
-    // Rendered only when the result changed: the report always matches what Workable is sent.
-    const pdf = await renderReportPdf(buildReportInput(profile, { snapshot, record, status, resultsUrl, generatedAt: deps.now() }));
-    const report: StoredReport = { interviewId: record.id, accountId: record.accountId, pdfBase64: pdf.toString('base64'), createdAt: deps.now().toISOString() };
+    // Frozen only when the result changed: the report always matches what Workable is sent.
+    const now = deps.now();
+    const input = buildReportInput(profile, { snapshot, record, status, resultsUrl, generatedAt: now });
+    const report: StoredReport = { interviewId: record.id, accountId: record.accountId, createdAt: now.toISOString(), input: { ...input, generatedAt: now.toISOString() } };
     await deps.store.set(keys.report(record.reportId), report, deps.reportRetentionDays * DAY_MS);
   }
   return payload;

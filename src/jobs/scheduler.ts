@@ -12,8 +12,6 @@ import type { PollSummary } from './pollOnce.js';
 import { reconcileDue } from './reconcileDue.js';
 import type { ReconcileDueSummary } from './reconcileDue.js';
 
-const RECONCILE_BATCH = 200;
-
 /**
  * The jobs as plain functions over the container, and the thin schedule that runs them: node-cron for the
  * poll and the expiry sweep, worker loops (interval plus an immediate kick) for reconciling and delivering.
@@ -31,7 +29,7 @@ export class Scheduler {
     // holds them do not count, or two replicas would spin on each other's leases.
     this.reconcileLoop = new WorkerLoop('reconcile', 1000, async () => {
       const s = await this.reconcileNow();
-      return s.reconciled + s.failed >= RECONCILE_BATCH;
+      return s.reconciled + s.failed >= c.config.reconcile.batchSize;
     }, onError('reconcile'));
     this.deliveryLoop = new WorkerLoop('deliver', c.config.delivery.intervalMs, async () => {
       const s = await this.deliverNow();
@@ -94,7 +92,7 @@ export class Scheduler {
   }
 
   async reconcileNow(): Promise<ReconcileDueSummary> {
-    const s = await reconcileDue(this.reconcileDeps, { batchSize: RECONCILE_BATCH, concurrency: 8, leaseMs: this.reconcileHoldMs });
+    const s = await reconcileDue(this.reconcileDeps, { batchSize: this.c.config.reconcile.batchSize, concurrency: this.c.config.reconcile.concurrency, leaseMs: this.reconcileHoldMs });
     if (s.reconciled + s.failed > 0) this.c.logger.debug({ job: 'reconcile', ...s }, 'reconcile run');
     return s;
   }

@@ -3,6 +3,7 @@ import type { Container } from '../container.js';
 import { keys } from '../domain/keys.js';
 import type { StoredReport } from '../domain/reconcile.js';
 import { notFound } from '../http/errors.js';
+import { renderReportPdf } from '../reports/pdf.js';
 
 const REPORT_ID = /^[A-Za-z0-9_-]{32}$/;
 
@@ -19,7 +20,7 @@ export function reportRoutes(c: Container): Router {
     ctx.set('Content-Disposition', `inline; filename="interview-report-${report.interviewId}.pdf"`);
     ctx.set('Cache-Control', 'private, max-age=300');
     ctx.set('X-Robots-Tag', 'noindex');
-    ctx.body = Buffer.from(report.pdfBase64, 'base64');
+    ctx.body = await renderReportPdf({ ...report.input, generatedAt: new Date(report.input.generatedAt) });
   });
   return router;
 }
