@@ -22,14 +22,19 @@ function requestContext(c: Container) {
     const given = ctx.get('x-request-id');
     const id = REQUEST_ID.test(given) ? given : randomUUID();
     ctx.set('X-Request-Id', id);
-    ctx.state.log = c.logger.child({ reqId: id });
+    // Made on first use: most requests log nothing below the configured level, and a child logger per
+    // request is a measurable share of a cached templates answer.
+    let log: typeof c.logger | undefined;
+    Object.defineProperty(ctx.state, 'log', { get: () => (log ??= c.logger.child({ reqId: id })), configurable: true, enumerable: true });
     const started = process.hrtime.bigint();
     try {
       await requestScope.run({ reqId: id }, next);
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const route = typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : null;
-      (ctx.state.log as typeof c.logger).info({ method: ctx.method, path: ctx.path, route, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+      if (c.logger.isLevelEnabled('info')) {
+        (ctx.state.log as typeof c.logger).info({ method: ctx.method, path: ctx.path, route, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+      }
       c.metrics.request(ctx.method, route ?? 'unmatched', ctx.status, ms / 1000);
       if (ctx.state.webhookSignatureFailure === true) c.metrics.webhookSignatureFailure(String(ctx.params?.upstream ?? 'unknown'));
     }
