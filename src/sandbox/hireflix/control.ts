@@ -18,22 +18,13 @@
  *   POST /_sandbox/reset                           back to the seed; faults, counters and deliveries cleared
  */
 import Router from '@koa/router';
-import type { Context } from 'koa';
+import { addCommonControlRoutes, bodyOf, optionalNonNegative, type SandboxErrorFactory } from '../common/controlRoutes.js';
 import type { SandboxState } from './state.js';
-import { FAULT_MODES, type FaultMode } from './faults.js';
 import { SandboxError, isValidScore, type FinishInput } from './store.js';
 import { controlView } from './views.js';
 
-function bodyOf(ctx: Context): Record<string, unknown> {
-  const body: unknown = ctx.request.body;
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-}
-
-function optionalNumber(value: unknown, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new SandboxError(400, `${name} must be a non-negative number`);
-  return value;
-}
+const fail: SandboxErrorFactory = (status, message) => new SandboxError(status, message);
+const optionalNumber = (value: unknown, name: string) => optionalNonNegative(value, name, fail);
 
 function finishInput(body: Record<string, unknown>): FinishInput {
   const out: FinishInput = {};
@@ -98,34 +89,7 @@ export function controlRouter(s: SandboxState): Router {
     }
     ctx.body = view(id);
   });
-  r.get('/invitations', (ctx) => {
-    ctx.body = s.store.invitations();
-  });
-  r.get('/webhooks', (ctx) => {
-    ctx.body = s.webhooks.config();
-  });
-  r.post('/webhooks', (ctx) => {
-    const b = bodyOf(ctx);
-    const patch: { url?: string | null; secret?: string | null; enabled?: boolean } = {};
-    if ('url' in b) patch.url = typeof b.url === 'string' && b.url !== '' ? b.url : null;
-    if ('secret' in b) patch.secret = typeof b.secret === 'string' && b.secret !== '' ? b.secret : null;
-    if ('enabled' in b) patch.enabled = b.enabled === true;
-    ctx.body = s.webhooks.configure(patch);
-  });
-  r.get('/webhooks/deliveries', (ctx) => {
-    ctx.body = s.webhooks.deliveries();
-  });
-  r.get('/faults', (ctx) => {
-    ctx.body = s.faults.current() ?? { mode: null, remaining: 0 };
-  });
-  r.post('/faults', (ctx) => {
-    const b = bodyOf(ctx);
-    if (!FAULT_MODES.includes(b.mode as FaultMode)) throw new SandboxError(400, `mode must be one of ${FAULT_MODES.join(', ')}`);
-    const count = optionalNumber(b.count, 'count') ?? 1;
-    const retryAfterSeconds = optionalNumber(b.retryAfterSeconds, 'retryAfterSeconds');
-    s.faults.set({ mode: b.mode as FaultMode, remaining: Math.floor(count), ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
-    ctx.body = s.faults.current() ?? { mode: null, remaining: 0 };
-  });
+  addCommonControlRoutes(r, s, fail);
   r.post('/quota', (ctx) => {
     const remaining = bodyOf(ctx).remaining;
     if (remaining !== null) optionalNumber(remaining, 'remaining');

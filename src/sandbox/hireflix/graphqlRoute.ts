@@ -6,7 +6,7 @@
  */
 import type { Context } from 'koa';
 import { execute, getOperationAST, parse, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
-import type { FaultInjector } from './faults.js';
+import type { FaultInjector } from '../common/faults.js';
 
 export interface GraphqlStats {
   requests: number;

@@ -3,7 +3,7 @@
  * reset() returns all of it to the seed.
  */
 import { buildHireflixSchema } from './schema.js';
-import { createFaultInjector, type FaultInjector } from './faults.js';
+import { createFaultInjector, type FaultInjector } from '../common/faults.js';
 import type { GraphqlStats } from './graphqlRoute.js';
 import { DEFAULT_POSITIONS, type SandboxPositionSeed } from './model.js';
 import { createRootValue, type ShareLinkRecord } from './resolvers.js';

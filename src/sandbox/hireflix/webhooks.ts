@@ -4,14 +4,10 @@
  * never throws into it; every attempt is recorded with the receiver's status or the network error.
  * Hireflix's retry policy is undocumented, so the sandbox sends once.
  */
-import axios from 'axios';
 import { createHmac } from 'node:crypto';
+import { createWebhookCore, type WebhookConfig, type WebhookControl } from '../common/webhookSender.js';
 
-export interface WebhookConfig {
-  url: string | null;
-  secret: string | null;
-  enabled: boolean;
-}
+export type { WebhookConfig } from '../common/webhookSender.js';
 
 export interface WebhookDelivery {
   seq: number;
@@ -26,70 +22,41 @@ export interface WebhookDelivery {
   durationMs: number | null;
 }
 
-export interface WebhookSender {
-  config(): WebhookConfig;
-  configure(patch: Partial<WebhookConfig>): WebhookConfig;
+export interface WebhookSender extends WebhookControl<WebhookDelivery> {
   send(event: string, interviewId: string, data: unknown): void;
-  deliveries(): WebhookDelivery[];
-  /** Resolves when every queued delivery has finished (for tests and orderly shutdown). */
-  idle(): Promise<void>;
-  clear(): void;
 }
 
 /** Creates the sender. `now` stamps the body's `date` (epoch ms, as integrator logs show). */
 export function createWebhookSender(initial: WebhookConfig, now: () => number): WebhookSender {
-  let cfg: WebhookConfig = { ...initial };
-  let log: WebhookDelivery[] = [];
-  let seq = 0;
-  const inFlight = new Set<Promise<void>>();
-  const http = axios.create({ timeout: 5000, validateStatus: () => true, maxRedirects: 0, responseType: 'text' });
-
-  async function deliver(record: WebhookDelivery, headers: Record<string, string>): Promise<void> {
-    const started = Date.now();
-    try {
-      const res = await http.post(record.url, record.body, { headers });
-      record.status = res.status;
-    } catch (err) {
-      record.error = axios.isAxiosError(err) ? (err.code ?? err.message) : String(err);
-    }
-    record.durationMs = Date.now() - started;
-  }
-
+  const core = createWebhookCore<WebhookDelivery>(initial, 'hireflix-sandbox');
   return {
-    config: () => ({ ...cfg }),
-    configure(patch) {
-      cfg = { ...cfg, ...patch };
-      return { ...cfg };
-    },
+    ...core.control,
     send(event, interviewId, data) {
+      const cfg = core.control.config();
       if (!cfg.enabled || !cfg.url) return;
+      const url = cfg.url;
       const body = JSON.stringify({ event, date: now(), data });
-      const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'hireflix-sandbox' };
+      // Signed with the secret of the moment of sending, not of delivery.
+      const headers: Record<string, string> = {};
       if (cfg.secret) headers['x-hireflix-signature'] = createHmac('sha256', cfg.secret).update(body).digest('base64');
-      const record: WebhookDelivery = {
-        seq: ++seq,
+      // Recorded now, so deliveries() lists it (status null) before it is sent.
+      const record = core.record((seq) => ({
+        seq,
         event,
         interviewId,
-        url: cfg.url,
+        url,
         sentAt: new Date(now()).toISOString(),
         signed: cfg.secret !== null && cfg.secret !== '',
         body,
         status: null,
         error: null,
         durationMs: null,
-      };
-      log.push(record);
-      // setImmediate: the GraphQL answer or control response goes out before the webhook, as upstream.
-      const p = new Promise<void>((resolve) => setImmediate(resolve)).then(() => deliver(record, headers));
-      inFlight.add(p);
-      void p.finally(() => inFlight.delete(p));
-    },
-    deliveries: () => log.map((d) => ({ ...d })),
-    async idle() {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-    },
-    clear() {
-      log = [];
+      }));
+      core.enqueue(async () => {
+        const started = Date.now();
+        Object.assign(record, await core.post(url, body, headers));
+        record.durationMs = Date.now() - started;
+      });
     },
   };
 }

@@ -20,15 +20,11 @@
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { addCommonControlRoutes, bodyOf } from '../common/controlRoutes.js';
 import type { VervoeScoreGroup, VervoeScoreType, VervoeEvent } from './model.js';
-import { FAULT_MODES, type FaultMode, type VervoeSandboxState } from './state.js';
+import type { VervoeSandboxState } from './state.js';
 import { VervoeSandboxError } from './store.js';
 import { cardUrl, controlView, reportView } from './views.js';
-
-function bodyOf(ctx: Context): Record<string, unknown> {
-  const body: unknown = ctx.request.body;
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-}
 
 function percent(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) throw new VervoeSandboxError(400, `${name} must be a number from 0 to 100`);
@@ -99,34 +95,7 @@ export function controlRouter(s: VervoeSandboxState): Router {
     }
     ctx.body = view(uuid);
   });
-  r.get('/invitations', (ctx) => {
-    ctx.body = s.store.invitations();
-  });
-  r.get('/webhooks', (ctx) => {
-    ctx.body = s.webhooks.config();
-  });
-  r.post('/webhooks', (ctx) => {
-    const b = bodyOf(ctx);
-    const patch: { url?: string | null; secret?: string | null; enabled?: boolean } = {};
-    if ('url' in b) patch.url = typeof b.url === 'string' && b.url !== '' ? b.url : null;
-    if ('secret' in b) patch.secret = typeof b.secret === 'string' && b.secret !== '' ? b.secret : null;
-    if ('enabled' in b) patch.enabled = b.enabled === true;
-    ctx.body = s.webhooks.configure(patch);
-  });
-  r.get('/webhooks/deliveries', (ctx) => {
-    ctx.body = s.webhooks.deliveries();
-  });
-  r.get('/faults', (ctx) => {
-    ctx.body = s.faults.current() ?? { mode: null, remaining: 0 };
-  });
-  r.post('/faults', (ctx) => {
-    const b = bodyOf(ctx);
-    if (!FAULT_MODES.includes(b.mode as FaultMode)) throw new VervoeSandboxError(400, `mode must be one of ${FAULT_MODES.join(', ')}`);
-    const count = typeof b.count === 'number' && b.count > 0 ? Math.floor(b.count) : 1;
-    const retry = typeof b.retryAfterSeconds === 'number' && b.retryAfterSeconds >= 0 ? { retryAfterSeconds: b.retryAfterSeconds } : {};
-    s.faults.set({ mode: b.mode as FaultMode, remaining: count, ...retry });
-    ctx.body = s.faults.current() ?? { mode: null, remaining: 0 };
-  });
+  addCommonControlRoutes(r, s, (status, message) => new VervoeSandboxError(status, message));
   r.post('/tokens/revoke', (ctx) => {
     s.revokeTokens();
     ctx.body = { revoked: true };

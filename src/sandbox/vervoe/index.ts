@@ -2,4 +2,4 @@
 export { createVervoeSandbox, type VervoeSandbox, type VervoeSandboxOptions } from './sandbox.js';
 export { DEFAULT_ASSESSMENTS, type VervoeAssessment, type VervoeCandidateAssessment, type VervoeSandboxStatus } from './model.js';
 export type { VervoeWebhookDelivery } from './webhooks.js';
-export type { FaultMode } from './state.js';
+export type { FaultMode } from '../common/faults.js';

@@ -1,43 +1,8 @@
 /** Everything one Vervoe sandbox holds, shared by its REST routes, its control API and tests. */
+import { createFaultInjector, type FaultInjector } from '../common/faults.js';
 import { DEFAULT_ASSESSMENTS, type VervoeAssessment } from './model.js';
 import { VervoeSandboxStore } from './store.js';
 import { createVervoeWebhookSender, type VervoeWebhookSender } from './webhooks.js';
-
-export type FaultMode = 'rate_limit' | 'error' | 'timeout';
-export const FAULT_MODES: readonly FaultMode[] = ['rate_limit', 'error', 'timeout'];
-
-export interface Fault {
-  mode: FaultMode;
-  remaining: number;
-  retryAfterSeconds?: number;
-}
-
-/** Scripted failures for the next n API calls; 'timeout' holds a request until release (close or reset). */
-export class Faults {
-  private fault: Fault | null = null;
-  private readonly held = new Set<() => void>();
-
-  set(next: Fault | null): void {
-    this.fault = next && next.remaining > 0 ? { ...next } : null;
-  }
-  current(): Fault | null {
-    return this.fault ? { ...this.fault } : null;
-  }
-  take(): Fault | null {
-    if (!this.fault) return null;
-    const taken = { ...this.fault };
-    this.fault.remaining -= 1;
-    if (this.fault.remaining <= 0) this.fault = null;
-    return taken;
-  }
-  hold(): Promise<void> {
-    return new Promise((resolve) => this.held.add(resolve));
-  }
-  release(): void {
-    for (const resolve of this.held) resolve();
-    this.held.clear();
-  }
-}
 
 export interface VervoeSandboxStateOptions {
   apiKey: string;
@@ -56,7 +21,7 @@ export interface VervoeSandboxState {
   readonly secretKey: string;
   readonly store: VervoeSandboxStore;
   readonly webhooks: VervoeWebhookSender;
-  readonly faults: Faults;
+  readonly faults: FaultInjector;
   readonly stats: { requests: number; byOperation: Record<string, number> };
   readonly pageSize: number;
   now(): number;
@@ -77,7 +42,7 @@ export function createVervoeSandboxState(opts: VervoeSandboxStateOptions): Vervo
     { url: opts.webhookUrl ?? null, secret: opts.webhookSecret, enabled: true },
     { now, maxAttempts: opts.webhookMaxAttempts ?? 3, retryDelayMs: opts.webhookRetryDelayMs ?? 50 },
   );
-  const faults = new Faults();
+  const faults = createFaultInjector();
   const stats = { requests: 0, byOperation: {} as Record<string, number> };
   const revokers: Array<() => void> = [];
   const resetters: Array<() => void> = [];

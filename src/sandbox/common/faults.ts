@@ -1,8 +1,11 @@
 /**
- * Scripted failures for the next n GraphQL calls. A 'timeout' holds the request open until the sandbox
- * closes, so any client timeout fires first and close() never waits on a hung test.
+ * Scripted failures for the next n upstream-API calls, the same for every sandbox. A 'timeout' holds the
+ * request open until release() (sandbox close or reset), so any client timeout fires first and close()
+ * never waits on a hung test.
  */
 export type FaultMode = 'rate_limit' | 'error' | 'timeout';
+
+export const FAULT_MODES: readonly FaultMode[] = ['rate_limit', 'error', 'timeout'];
 
 export interface Fault {
   mode: FaultMode;
@@ -19,8 +22,6 @@ export interface FaultInjector {
   hold(): Promise<void>;
   release(): void;
 }
-
-export const FAULT_MODES: readonly FaultMode[] = ['rate_limit', 'error', 'timeout'];
 
 /** Creates an injector with no fault armed. */
 export function createFaultInjector(): FaultInjector {
