@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { MappingProfile } from '../../config/mappingSchema.js';
-import type { UpstreamInterview } from '../../upstreams/types.js';
 import type { WorkableResult, WorkableStatus } from '../../workable/payload.js';
 import { buildDetails } from './details.js';
 import { formatDuration } from './duration.js';
