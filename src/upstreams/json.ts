@@ -24,3 +24,14 @@ export function arrayAt(parent: unknown, key: string): unknown[] {
   const value = parent[key];
   return Array.isArray(value) ? value : [];
 }
+
+/** A response body (text, or already parsed) as a JSON object; undefined for anything else. */
+export function parseJsonObject(text: unknown): JsonObject | undefined {
+  if (typeof text !== 'string') return isObject(text) ? text : undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}

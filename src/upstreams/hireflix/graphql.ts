@@ -4,6 +4,7 @@
  */
 import axios, { type AxiosInstance } from 'axios';
 import { UpstreamError, type UpstreamFailure } from '../types.js';
+import { parseJsonObject } from '../json.js';
 import { isObject, type JsonObject } from './read.js';
 
 export const HIREFLIX = 'hireflix';
@@ -50,15 +51,6 @@ function graphqlErrorText(errors: unknown[]): string {
   return texts.join('; ').slice(0, 500);
 }
 
-function parseBody(text: unknown): JsonObject | undefined {
-  if (typeof text !== 'string') return isObject(text) ? text : undefined;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return isObject(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Builds the transport. One axios instance per upstream account, so headers and timeout are fixed here. */
 export function createGraphqlTransport(opts: GraphqlTransportOptions): GraphqlTransport {
@@ -94,7 +86,7 @@ export function createGraphqlTransport(opts: GraphqlTransportOptions): GraphqlTr
   return {
     async request(op, query, variables) {
       const res = await post(op, variables ? { query, variables } : { query });
-      const body = parseBody(res.data);
+      const body = parseJsonObject(res.data);
       if (res.status === 429) {
         const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
         const wait = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;

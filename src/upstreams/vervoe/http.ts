@@ -10,7 +10,8 @@
  */
 import axios, { type AxiosInstance } from 'axios';
 import { UpstreamError, type UpstreamFailure } from '../types.js';
-import { isObject, objectAt, stringAt, type JsonObject } from './json.js';
+import { parseJsonObject } from '../json.js';
+import { objectAt, stringAt, type JsonObject } from './json.js';
 
 export const VERVOE = 'vervoe';
 
@@ -72,15 +73,6 @@ export function dataOf(op: Operation, res: VervoeResponse): JsonObject {
   return data;
 }
 
-function parseJson(text: unknown): JsonObject | undefined {
-  if (typeof text !== 'string') return isObject(text) ? text : undefined;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return isObject(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function queryString(query: Record<string, string | number> | undefined): string {
   if (!query) return '';
@@ -111,7 +103,7 @@ export function createVervoeHttp(opts: VervoeHttpOptions): VervoeHttp {
   async function raw(op: Operation, method: 'GET' | 'POST', url: string, headers: Record<string, string>, body?: JsonObject) {
     try {
       const res = await http.request<unknown>({ method, url, headers, ...(body ? { data: JSON.stringify(body) } : {}) });
-      return { status: res.status, body: parseJson(res.data), retryAfterMs: retryAfter(res.headers['retry-after']) };
+      return { status: res.status, body: parseJsonObject(res.data), retryAfterMs: retryAfter(res.headers['retry-after']) };
     } catch (err) {
       if (axios.isAxiosError(err) && (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT')) {
         throw fail(op, 'timeout', `Vervoe did not answer ${op.doing} within ${opts.timeoutMs} ms`);
