@@ -9,7 +9,7 @@
 import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { StoreUnavailableError, type Store } from './types.js';
-import { checkScore, normalizeTtl } from './sqlite.js';
+import { checkScore, KeyvRecords, normalizeTtl } from './keyvStore.js';
 
 const BACKEND = 'redis';
 /** Ceiling of the reconnect backoff: a dead Redis is retried at most this often once backoff saturates. */
@@ -48,16 +48,18 @@ function describeTarget(url: string): string {
 }
 
 /** The Redis-backed Store. Create it with {@link openRedisStore} (or `createStore({ kind: 'redis', ... })`). */
-export class RedisStore implements Store {
+export class RedisStore extends KeyvRecords implements Store {
   readonly kind = 'redis' as const;
   #closed = false;
 
   constructor(
     private readonly client: Client,
-    private readonly keyv: Keyv<unknown>,
+    keyv: Keyv<unknown>,
     private readonly prefix: string,
     private readonly commandTimeoutMs: number,
-  ) {}
+  ) {
+    super(keyv);
+  }
 
   /**
    * Runs a backend call under the per-command deadline, turning any backend failure into
@@ -65,7 +67,7 @@ export class RedisStore implements Store {
    * node-redis's own command timeout stops counting once a command is written, so a stalled server would
    * otherwise hold the caller until the reply came.
    */
-  async #run<T>(fn: () => Promise<T>): Promise<T> {
+  protected async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.#closed) throw new StoreUnavailableError(BACKEND, new Error('store is closed'));
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -92,27 +94,8 @@ export class RedisStore implements Store {
     return `${this.prefix}:zset:${index}`;
   }
 
-  get<T>(key: string): Promise<T | undefined> {
-    return this.#run(async () => (await this.keyv.get(key)) as T | undefined);
-  }
-
-  getMany<T>(keys: string[]): Promise<Array<T | undefined>> {
-    if (keys.length === 0) return Promise.resolve([]);
-    return this.#run(async () => (await this.keyv.get(keys)) as Array<T | undefined>);
-  }
-
-  set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
-    return this.#run(async () => {
-      await this.keyv.set(key, value, normalizeTtl(ttlMs));
-    });
-  }
-
-  delete(key: string): Promise<boolean> {
-    return this.#run(() => this.keyv.delete(key));
-  }
-
   setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
-    return this.#run(async () => {
+    return this.run(async () => {
       const ttl = normalizeTtl(ttlMs);
       const reply = await this.client.set(this.#claimKey(key), value, {
         condition: 'NX',
@@ -123,25 +106,25 @@ export class RedisStore implements Store {
   }
 
   getClaim(key: string): Promise<string | undefined> {
-    return this.#run(async () => (await this.client.get(this.#claimKey(key))) ?? undefined);
+    return this.run(async () => (await this.client.get(this.#claimKey(key))) ?? undefined);
   }
 
   releaseClaim(key: string, value: string): Promise<boolean> {
-    return this.#run(async () => {
+    return this.run(async () => {
       const deleted = await this.client.eval(RELEASE_SCRIPT, { keys: [this.#claimKey(key)], arguments: [value] });
       return deleted === 1;
     });
   }
 
   zadd(index: string, member: string, score: number): Promise<void> {
-    return this.#run(async () => {
+    return this.run(async () => {
       checkScore(score, 'score');
       await this.client.zAdd(this.#zsetKey(index), { score, value: member });
     });
   }
 
   zrem(index: string, member: string): Promise<void> {
-    return this.#run(async () => {
+    return this.run(async () => {
       await this.client.zRem(this.#zsetKey(index), member);
     });
   }
@@ -149,7 +132,7 @@ export class RedisStore implements Store {
   zrangeByScore(index: string, maxScore: number, limit: number): Promise<Array<{ member: string; score: number }>> {
     // Redis treats a negative count as "no limit"; the contract says "at most limit", so < 1 means none.
     if (!(limit >= 1)) return Promise.resolve([]);
-    return this.#run(async () => {
+    return this.run(async () => {
       checkScore(maxScore, 'maxScore');
       const rows = await this.client.zRangeByScoreWithScores(this.#zsetKey(index), '-inf', maxScore, {
         LIMIT: { offset: 0, count: Math.floor(limit) },
@@ -159,15 +142,15 @@ export class RedisStore implements Store {
   }
 
   zscore(index: string, member: string): Promise<number | undefined> {
-    return this.#run(async () => (await this.client.zScore(this.#zsetKey(index), member)) ?? undefined);
+    return this.run(async () => (await this.client.zScore(this.#zsetKey(index), member)) ?? undefined);
   }
 
   zcard(index: string): Promise<number> {
-    return this.#run(() => this.client.zCard(this.#zsetKey(index)));
+    return this.run(() => this.client.zCard(this.#zsetKey(index)));
   }
 
   ping(): Promise<void> {
-    return this.#run(async () => {
+    return this.run(async () => {
       await this.client.ping();
     });
   }

@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KeyvSqlite } from '@keyv/sqlite';
 import { Keyv } from 'keyv';
+import { checkScore, KeyvRecords, normalizeTtl } from './keyvStore.js';
 import { StoreUnavailableError, type Store } from './types.js';
 
 const BACKEND = 'sqlite';
@@ -22,30 +23,17 @@ const SCHEMA = [
   'CREATE INDEX IF NOT EXISTS zset_by_score ON zset (idx, score)',
 ];
 
-/**
- * Validates an optional TTL. `undefined` and 0 mean "no expiry" (keyv's convention); anything else must be a
- * positive finite number and is rounded up to whole milliseconds.
- */
-export function normalizeTtl(ttlMs: number | undefined): number | undefined {
-  if (ttlMs === undefined || ttlMs === 0) return undefined;
-  if (!Number.isFinite(ttlMs) || ttlMs < 0) throw new RangeError(`ttlMs must be a positive number, got ${ttlMs}`);
-  return Math.ceil(ttlMs);
-}
-
-/** Rejects NaN scores early: neither backend can order them. */
-export function checkScore(score: number, what: string): void {
-  if (Number.isNaN(score)) throw new RangeError(`${what} must be a number, got NaN`);
-}
-
 /** The SQLite-backed Store. Create it with {@link openSqliteStore} (or `createStore({ kind: 'sqlite', ... })`). */
-export class SqliteStore implements Store {
+export class SqliteStore extends KeyvRecords implements Store {
   readonly kind = 'sqlite' as const;
   #closed = false;
 
   private constructor(
     private readonly adapter: KeyvSqlite,
-    private readonly keyv: Keyv<unknown>,
-  ) {}
+    keyv: Keyv<unknown>,
+  ) {
+    super(keyv);
+  }
 
   /** @internal Opens the file and creates the tables; used by openSqliteStore. */
   static async open(path: string): Promise<SqliteStore> {
@@ -68,7 +56,7 @@ export class SqliteStore implements Store {
   }
 
   /** Runs a backend call, turning any backend failure into StoreUnavailableError (caller bugs stay as-is). */
-  async #run<T>(fn: () => Promise<T>): Promise<T> {
+  protected async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.#closed) throw new StoreUnavailableError(BACKEND, new Error('store is closed'));
     try {
       return await fn();
@@ -83,27 +71,8 @@ export class SqliteStore implements Store {
     return (await this.adapter.query(sql, ...params)) as R[];
   }
 
-  get<T>(key: string): Promise<T | undefined> {
-    return this.#run(async () => (await this.keyv.get(key)) as T | undefined);
-  }
-
-  getMany<T>(keys: string[]): Promise<Array<T | undefined>> {
-    if (keys.length === 0) return Promise.resolve([]);
-    return this.#run(async () => (await this.keyv.get(keys)) as Array<T | undefined>);
-  }
-
-  set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
-    return this.#run(async () => {
-      await this.keyv.set(key, value, normalizeTtl(ttlMs));
-    });
-  }
-
-  delete(key: string): Promise<boolean> {
-    return this.#run(() => this.keyv.delete(key));
-  }
-
   setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
-    return this.#run(async () => {
+    return this.run(async () => {
       const ttl = normalizeTtl(ttlMs);
       const now = Date.now();
       // One statement: insert, or take over a row whose claim has expired; RETURNING yields a row only if we wrote.
@@ -122,7 +91,7 @@ export class SqliteStore implements Store {
   }
 
   getClaim(key: string): Promise<string | undefined> {
-    return this.#run(async () => {
+    return this.run(async () => {
       const rows = await this.#rows<{ value: string }>(
         'SELECT value FROM claims WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)',
         key,
@@ -133,7 +102,7 @@ export class SqliteStore implements Store {
   }
 
   releaseClaim(key: string, value: string): Promise<boolean> {
-    return this.#run(async () => {
+    return this.run(async () => {
       // An expired claim counts as already gone, as it would on Redis.
       const rows = await this.#rows<{ key: string }>(
         'DELETE FROM claims WHERE key = ? AND value = ? AND (expires_at IS NULL OR expires_at > ?) RETURNING key',
@@ -146,7 +115,7 @@ export class SqliteStore implements Store {
   }
 
   zadd(index: string, member: string, score: number): Promise<void> {
-    return this.#run(async () => {
+    return this.run(async () => {
       checkScore(score, 'score');
       await this.#rows(
         'INSERT INTO zset (idx, member, score) VALUES (?, ?, ?) ON CONFLICT (idx, member) DO UPDATE SET score = excluded.score',
@@ -158,14 +127,14 @@ export class SqliteStore implements Store {
   }
 
   zrem(index: string, member: string): Promise<void> {
-    return this.#run(async () => {
+    return this.run(async () => {
       await this.#rows('DELETE FROM zset WHERE idx = ? AND member = ?', index, member);
     });
   }
 
   zrangeByScore(index: string, maxScore: number, limit: number): Promise<Array<{ member: string; score: number }>> {
     if (!(limit >= 1)) return Promise.resolve([]);
-    return this.#run(async () => {
+    return this.run(async () => {
       checkScore(maxScore, 'maxScore');
       // Ties ordered by member (binary), matching Redis.
       return this.#rows<{ member: string; score: number }>(
@@ -178,14 +147,14 @@ export class SqliteStore implements Store {
   }
 
   zscore(index: string, member: string): Promise<number | undefined> {
-    return this.#run(async () => {
+    return this.run(async () => {
       const rows = await this.#rows<{ score: number }>('SELECT score FROM zset WHERE idx = ? AND member = ?', index, member);
       return rows[0]?.score;
     });
   }
 
   zcard(index: string): Promise<number> {
-    return this.#run(async () => {
+    return this.run(async () => {
       const rows = await this.#rows<{ n: number }>('SELECT COUNT(*) AS n FROM zset WHERE idx = ?', index);
       return rows[0]?.n ?? 0;
     });
@@ -196,7 +165,7 @@ export class SqliteStore implements Store {
    * embedded store serves one process, so a lease still on file was left by a process that died holding it.
    */
   releaseStaleClaims(prefix: string): Promise<number> {
-    return this.#run(async () => {
+    return this.run(async () => {
       const rows = await this.#rows("DELETE FROM claims WHERE key LIKE ? ESCAPE '\\' AND expires_at IS NOT NULL RETURNING 1", `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       return rows.length;
     });
@@ -207,7 +176,7 @@ export class SqliteStore implements Store {
    * the file keeps every record ever written with a TTL; call it periodically (e.g. from the scheduler).
    */
   sweepExpired(): Promise<{ records: number; claims: number }> {
-    return this.#run(async () => {
+    return this.run(async () => {
       const now = Date.now();
       // keyv expires a record when now > expires; values are JSON ({"value":…,"expires":…}) since we serialize so.
       const records = await this.#rows(
@@ -220,7 +189,7 @@ export class SqliteStore implements Store {
   }
 
   ping(): Promise<void> {
-    return this.#run(async () => {
+    return this.run(async () => {
       await this.#rows('SELECT 1');
     });
   }
