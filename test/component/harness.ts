@@ -235,3 +235,17 @@ export function interviewBody(templateId: string, overrides: Record<string, unkn
     ...overrides,
   };
 }
+
+/**
+ * Polls `probe` until it returns something truthy, and returns it; fails naming `what` after `timeoutMs`
+ * (generous: the machine is shared, and a result that arrives late is still correct).
+ */
+export async function eventually<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 20000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

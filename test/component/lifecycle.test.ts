@@ -10,20 +10,10 @@ import type { InterviewRecord } from '../../src/domain/types.js';
 import { signHireflixBody } from '../../src/upstreams/hireflix/index.js';
 import { startReceiver } from '../delivery/receiver.js';
 import type { Receiver, Reply } from '../delivery/receiver.js';
-import { STORE_KINDS, call, interviewBody, startHarness } from './harness.js';
+import { STORE_KINDS, call, eventually, interviewBody, startHarness } from './harness.js';
 import type { Harness, TestAccount } from './harness.js';
 
 const DAY = 24 * 3600 * 1000;
-
-async function eventually<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 20000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 for (const kind of STORE_KINDS) {
   describe(`result lifecycles through the sandbox (${kind} store)`, function () {

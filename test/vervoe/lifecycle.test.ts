@@ -2,18 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { signVervoeBody } from '../../src/upstreams/vervoe/index.js';
 import { startReceiver, type Receiver } from '../delivery/receiver.js';
-import { STORE_KINDS, call, interviewBody } from '../component/harness.js';
+import { STORE_KINDS, call, eventually, interviewBody } from '../component/harness.js';
 import { startVervoeBridge, type VervoeBridge } from './bridge.js';
-
-async function eventually<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 8000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 for (const kind of STORE_KINDS) {
   describe(`a Vervoe account through the bridge (${kind} store)`, function () {
