@@ -189,7 +189,11 @@ for (const kind of STORE_KINDS) {
     it('a webhook with a bad signature is refused with 401 and changes nothing', async () => {
       const iv = await newInterview();
       const body = JSON.stringify({ event: 'interview.finish', data: { id: iv.upstreamId, externalId: iv.id } });
-      // Let the sandbox's own interview.create webhook be handled first.
+      // Let the sandbox's own interview.create webhook be answered, and anything it marked be reconciled, first.
+      await eventually(async () => {
+        const sent = (await call(`${h.acme.sandboxUrl}/_sandbox/webhooks/deliveries`)).body as Array<{ event: string; interviewId: string; status: number | null }>;
+        return sent.some((d) => d.interviewId === iv.upstreamId && d.event === 'interview.create' && d.status !== null) || undefined;
+      }, 'the create webhook answered');
       await eventually(async () => (await h.bridge.container.store.zscore(keys.reconcileIndex, iv.id)) === undefined || undefined, 'create webhook handled');
       await h.bridge.scheduler.reconcileNow();
       const before = await h.bridge.container.store.get<InterviewRecord>(keys.interview(iv.id));
