@@ -68,12 +68,17 @@ export interface BridgeConfig {
   templatesCacheMs: number;
   callbackPolicy: CallbackPolicy;
   delivery: {
+    /** Time allowed for Workable to answer one PUT. */
     timeoutMs: number;
+    /** Stop retrying (dead-letter) once an entry has been in the outbox this long. */
     horizonMs: number;
+    /** Backoff: first retry within baseDelayMs, growing to at most maxDelayMs. */
     baseDelayMs: number;
     maxDelayMs: number;
+    /** PUTs in flight at once, overall and towards one callback host. */
     concurrency: number;
     perHostConcurrency: number;
+    /** Due entries taken per run. */
     batchSize: number;
     intervalMs: number;
   };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { BridgeConfig } from '../config/types.js';
 import { nextDelayMs } from '../domain/backoff.js';
 import { withLock } from '../domain/lock.js';
 import {
@@ -16,20 +17,13 @@ export interface DeliveryLogger {
 }
 
 /** Tuning of one delivery run. */
-export interface DeliverDueConfig {
-  /** Stop retrying (dead-letter) once an entry has been in the outbox this long. Typically 3 days. */
-  horizonMs: number;
-  /** Backoff: first retry within baseDelayMs, growing to at most maxDelayMs. */
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** PUTs in flight at once, overall and towards one callback host. */
-  concurrency: number;
-  perHostConcurrency: number;
-  /** Due entries taken per run. */
-  batchSize: number;
-  /** Per-entry lease; must exceed the callback client's timeout so no other replica sends meanwhile. */
+/**
+ * The delivery settings of config/bridge.yaml (each documented there and in BridgeConfig) plus the
+ * per-entry lease, which must exceed the callback client's timeout so no other replica sends meanwhile.
+ */
+export type DeliverDueConfig = Pick<BridgeConfig['delivery'], 'horizonMs' | 'baseDelayMs' | 'maxDelayMs' | 'concurrency' | 'perHostConcurrency' | 'batchSize'> & {
   leaseMs: number;
-}
+};
 
 /** What deliverDue needs; tokenFor returns the account's Workable token, onDelivered records delivery. */
 export interface DeliverDueDeps {
