@@ -1,20 +1,13 @@
 /** Everything one Vervoe sandbox holds, shared by its REST routes, its control API and tests. */
 import { createFaultInjector, type FaultInjector } from '../common/faults.js';
-import { DEFAULT_ASSESSMENTS, type VervoeAssessment } from './model.js';
+import { DEFAULT_ASSESSMENTS } from './model.js';
+import type { VervoeSandboxOptions } from './sandbox.js';
 import { VervoeSandboxStore } from './store.js';
 import { createVervoeWebhookSender, type VervoeWebhookSender } from './webhooks.js';
 
-export interface VervoeSandboxStateOptions {
-  apiKey: string;
-  secretKey: string;
-  webhookSecret: string;
-  webhookUrl?: string;
-  assessments?: readonly VervoeAssessment[];
-  pageSize?: number;
-  webhookMaxAttempts?: number;
-  webhookRetryDelayMs?: number;
-  now?: () => number;
-}
+/** The sandbox's options once the credentials have been chosen (random ones when the caller gave none). */
+export type VervoeSandboxStateOptions = Omit<VervoeSandboxOptions, 'apiKey' | 'secretKey' | 'webhookSecret'> &
+  Required<Pick<VervoeSandboxOptions, 'apiKey' | 'secretKey' | 'webhookSecret'>>;
 
 export interface VervoeSandboxState {
   readonly apiKey: string;
