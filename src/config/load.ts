@@ -134,7 +134,7 @@ export function parseConfig(src: ConfigSources): ConfigResult {
       ? { kind: 'redis', url: redisUrl, prefix: env.REDIS_PREFIX ?? f.store.prefix }
       : { kind: 'sqlite', path: env.SQLITE_PATH ?? f.store.sqlite_path },
     templatesCacheMs: f.templates_cache_ms,
-    callbackPolicy: { allowedHosts: f.callback_policy.allowed_hosts, allowLocal: sandboxMode || f.callback_policy.allow_local },
+    callbackPolicy: { allowedHosts: f.callback_policy.allowed_hosts, allowLocal: sandboxMode || f.callback_policy.allow_local, allowedPorts: f.callback_policy.allowed_ports },
     delivery: {
       timeoutMs: f.delivery.timeout_ms,
       horizonMs: f.delivery.horizon_ms,

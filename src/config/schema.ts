@@ -40,6 +40,7 @@ export const bridgeFileSchema = Joi.object({
       .items(Joi.string().pattern(/^(\*\.)?[a-z0-9.-]+$/i))
       .default(['*.workable.com']),
     allow_local: Joi.boolean().default(false),
+    allowed_ports: Joi.array().items(Joi.number().integer().min(1).max(65535)).min(1).unique().default([443]),
   }).default(),
   delivery: Joi.object({
     timeout_ms: ms.min(100).default(10000),

@@ -48,6 +48,8 @@ export interface CallbackPolicy {
   allowedHosts: string[];
   /** Sandbox/demo only: allow http and loopback/private addresses. */
   allowLocal: boolean;
+  /** Ports a callback on an allowed host may use (default [443]); local demo addresses may use any port. */
+  allowedPorts?: readonly number[];
 }
 
 export interface BridgeConfig {

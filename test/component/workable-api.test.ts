@@ -123,6 +123,7 @@ for (const kind of STORE_KINDS) {
         ['a numeric candidate.first_name', () => ({ body: { ...interviewBody('1'), candidate: { first_name: 7, last_name: 'B', email: 'a@b.co' } } }), 400, 'Invalid field: candidate.first_name should be a string'],
         ['a candidate that is a string', () => ({ body: { ...interviewBody('1'), candidate: 'Lakita' } }), 400, 'Invalid field: candidate should be an object'],
         ['an email that is not an address', () => ({ body: { ...interviewBody('1'), candidate: { first_name: 'A', last_name: 'B', email: 'nope' } } }), 400, 'Invalid field: candidate.email should be a valid email address'],
+        ['a callback_url on a port other than 443', () => ({ body: { ...interviewBody('1'), callback_url: 'https://groove-tech.workable.com:8443/interviews/8823119' } }), 400, 'Invalid field: callback_url should use an allowed port (443)'],
         ['preferences that are an array', () => ({ body: { ...interviewBody('1'), preferences: ['x'] } }), 400, 'Invalid field: preferences should be an object'],
         ['a job_title that is an object', () => ({ body: { ...interviewBody('1'), job_title: { a: 1 } } }), 400, 'Invalid field: job_title should be a string'],
       ];

@@ -1,11 +1,12 @@
 import { expect } from 'chai';
+import type { CallbackPolicy } from '../../src/config/types.js';
 import { callbackUrlProblem, isForbiddenAddress } from '../../src/domain/callbackPolicy.js';
 
 const strict = { allowedHosts: ['*.workable.com'], allowLocal: false };
 const local = { allowedHosts: ['*.workable.com'], allowLocal: true };
 
 describe('callback policy', () => {
-  const table: Array<[string, typeof strict, string | undefined]> = [
+  const table: Array<[string, CallbackPolicy, string | undefined]> = [
     ['https://groove-tech.workable.com/interviews/8823119', strict, undefined],
     ['https://a.b.workable.com/x', strict, undefined],
     ['https://GROOVE.Workable.COM/x', strict, undefined],
@@ -33,9 +34,19 @@ describe('callback policy', () => {
     ['http://127.0.0.1:4000/cb', local, undefined],
     ['http://localhost:4000/cb', local, undefined],
     ['http://example.com/cb', local, 'should be on an allowed host (*.workable.com)'],
+    // Ports: 443 only unless configured; local demo receivers (allow_local) on any port.
+    ['https://groove-tech.workable.com:443/x', strict, undefined],
+    ['https://groove-tech.workable.com:8443/x', strict, 'should use an allowed port (443)'],
+    ['https://groove-tech.workable.com:22/x', strict, 'should use an allowed port (443)'],
+    ['https://groove-tech.workable.com:6379/x', local, 'should use an allowed port (443)'],
+    ['https://groove-tech.workable.com:8443/x', { ...strict, allowedPorts: [443, 8443] }, undefined],
+    ['https://groove-tech.workable.com/x', { ...strict, allowedPorts: [8443] }, 'should use an allowed port (8443)'],
+    ['http://groove-tech.workable.com/x', local, 'should use an allowed port (443)'], // http means port 80
+    ['http://127.0.0.1:6379/cb', local, undefined],
+    ['http://localhost:59123/cb', local, undefined],
   ];
   for (const [url, policy, expected] of table) {
-    it(`${policy.allowLocal ? '[local allowed] ' : ''}${url} → ${expected ?? 'accepted'}`, () => {
+    it(`${policy.allowLocal ? '[local allowed] ' : ''}${policy.allowedPorts ? `[ports ${policy.allowedPorts.join(',')}] ` : ''}${url} → ${expected ?? 'accepted'}`, () => {
       expect(callbackUrlProblem(url, policy)).to.equal(expected);
     });
   }

@@ -31,7 +31,7 @@ describe('configuration', () => {
     expect(config!.mode).to.equal('sandbox');
     expect(config!.server.host).to.equal('127.0.0.1');
     expect(config!.store).to.deep.equal({ kind: 'sqlite', path: 'data/bridge.sqlite' });
-    expect(config!.callbackPolicy).to.deep.equal({ allowedHosts: ['*.workable.com'], allowLocal: true });
+    expect(config!.callbackPolicy).to.deep.equal({ allowedHosts: ['*.workable.com'], allowLocal: true, allowedPorts: [443] });
     expect(config!.accounts.map((a) => a.id)).to.deep.equal(['demo']);
     expect(config!.accounts[0]!.tokenSha256).to.deep.equal([sha256Hex('in-tok')]);
     expect(config!.accounts[0]!.upstream).to.include({ kind: 'hireflix', endpoint: 'http://127.0.0.1:4010/me' });
@@ -97,6 +97,13 @@ accounts:
       'config/accounts.yaml: accounts.0.mapping: no mapping profile named "nope" in mappings/',
       'config/accounts.yaml: accounts.0.workable_token: environment variable ACME_WK is not set',
     ]);
+  });
+
+  it('takes callback_policy.allowed_ports, and names a port that is not one', () => {
+    const ok = parseConfig(sources({ bridgeYaml: 'callback_policy: { allowed_ports: [443, 8443] }' }));
+    expect(ok.config!.callbackPolicy.allowedPorts).to.deep.equal([443, 8443]);
+    const bad = parseConfig(sources({ bridgeYaml: 'callback_policy: { allowed_ports: [443, 70000] }' }));
+    expect(bad.problems).to.deep.equal(['config/bridge.yaml: callback_policy.allowed_ports.1: must be less than or equal to 65535']);
   });
 
   it('reports a YAML syntax error with the file name', () => {
