@@ -54,15 +54,55 @@ const CENSOR = '[redacted]';
 // E-mail addresses can reach a log inside free text (an upstream error message echoing the candidate).
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
+/*
+ * Phone numbers in the shapes people and Workable write them. Each shape needs punctuation that ordinary
+ * numbers in a log line lack (a leading +, a parenthesised area code, digit groups split by spaces or
+ * dashes), and boundaries keep it from starting or ending inside a longer token (a UUID, an ISO date, a
+ * dotted IP address). Bare digit runs (7859916256) are left alone: they cannot be told from ids, epoch
+ * times or counters; the `phone` key itself is redacted by path.
+ */
+const B = '(?<![\\w.:+-])'; // not inside a word, a number, a time or a dashed token
+const E = '(?![\\w.:-])';
+/** Each shape with the digit count it needs to be a phone number rather than a date, a count or a range. */
+const PHONES: Array<{ re: RegExp; digits: [number, number] }> = [
+  // +17859916256, +44 20 7946 0958, +1 (785) 991-6256, +32.491.50.50.50
+  { re: new RegExp(`(?<![\\w+])\\+\\d[\\d ().-]{5,22}\\d${E}`, 'g'), digits: [8, 15] },
+  // (785)991-6256, (785) 991 6256, (020) 7946 0958
+  { re: new RegExp(`(?<![\\w)])\\(\\d{2,5}\\) ?\\d{2,5}(?:[ .-]?\\d{2,5}){0,3}${E}`, 'g'), digits: [7, 15] },
+  // 785-991-6256, 785 991 6256, 020 7946 0958, 0044 20 7946 0958 (three groups or more; 2026-12-02 has 8 digits)
+  { re: new RegExp(`${B}\\d{2,5}(?:[ -]\\d{2,5}){2,5}${E}`, 'g'), digits: [9, 15] },
+  // 785.991.6256 (only this grouping: dotted digits are otherwise versions and addresses)
+  { re: new RegExp(`${B}\\d{3}\\.\\d{3}\\.\\d{4}${E}`, 'g'), digits: [10, 10] },
+  // 991-6256, a local number without its area code
+  { re: new RegExp(`${B}\\d{3}-\\d{4}${E}`, 'g'), digits: [7, 7] },
+];
+const digitCount = (s: string): number => s.replace(/\D/g, '').length;
+
 /**
- * Last line of defence, on the serialised line: known secret values (from the configuration) and e-mail
- * addresses are replaced wherever they appear, including inside messages that redact paths cannot reach.
+ * Replaces phone numbers in free text (see PHONES), up to E.164's 15 digits; shapes with too few digits
+ * (durations, counts, dates) stay as they are.
+ */
+export function scrubPhones(text: string): string {
+  let out = text;
+  for (const { re, digits: [min, max] } of PHONES) {
+    out = out.replace(re, (m) => {
+      const n = digitCount(m);
+      return n >= min && n <= max ? CENSOR : m;
+    });
+  }
+  return out;
+}
+
+/**
+ * Last line of defence, on the serialised line: known secret values (from the configuration), e-mail
+ * addresses and phone numbers are replaced wherever they appear, including inside messages that redact
+ * paths cannot reach.
  */
 export function scrubber(secrets: readonly string[]): (line: string) => string {
   // Short values would censor ordinary words; the configuration's secrets are long random strings.
   const values = [...new Set(secrets.filter((s) => s.length >= 8))].sort((a, b) => b.length - a.length);
   return (line) => {
-    let out = line.replace(EMAIL, CENSOR);
+    let out = scrubPhones(line.replace(EMAIL, CENSOR));
     for (const v of values) if (out.includes(v)) out = out.split(v).join(CENSOR);
     for (const v of values) {
       const json = JSON.stringify(v).slice(1, -1); // the value as it appears inside a JSON string
