@@ -4,14 +4,20 @@
  */
 import { dirname, resolve } from 'node:path';
 import { readConfigSources, sandboxSecrets } from './config/files.js';
-import { parseConfig } from './config/load.js';
+import { isSandboxMode, parseConfig } from './config/load.js';
 import { startBridge } from './runtime.js';
+
+/** Placeholders for configured mode, where parseConfig never reads the sandbox credentials. */
+const UNUSED_SANDBOX_SECRETS = { inboundToken: 'unused', workableToken: 'unused', apiKey: 'unused', webhookSecret: 'unused' };
 
 async function main(): Promise<void> {
   const env = process.env;
   const configDir = resolve(env.CONFIG_DIR ?? 'config');
   const dataDir = resolve(dirname(env.SQLITE_PATH ?? 'data/bridge.sqlite'));
-  const sources = readConfigSources(configDir, env, sandboxSecrets(env, dataDir));
+  // Sandbox credentials are generated (and saved under data/) only in sandbox mode: a production start
+  // writes no file of its own besides the store.
+  const configured = readConfigSources(configDir, env, UNUSED_SANDBOX_SECRETS);
+  const sources = isSandboxMode(configured) ? { ...configured, sandboxSecrets: sandboxSecrets(env, dataDir) } : configured;
   const parsed = parseConfig({ ...sources, dir: env.CONFIG_DIR ?? 'config' });
   if (!parsed.config) {
     process.stderr.write(`Configuration has ${parsed.problems.length} problem(s):\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}\n`);

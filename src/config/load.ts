@@ -40,6 +40,11 @@ function readYaml(file: string, text: string | undefined, problems: string[]): u
   }
 }
 
+/** Sandbox mode: no accounts file, or BRIDGE_MODE=sandbox. Known before any sandbox credential is made. */
+export function isSandboxMode(src: Pick<ConfigSources, 'accountsYaml' | 'env'>): boolean {
+  return src.accountsYaml === undefined || src.env.BRIDGE_MODE === 'sandbox';
+}
+
 /**
  * Turns configuration files plus environment into one typed, frozen config. Pure apart from reading secret
  * files through the injected reader. Lists every problem with file and key rather than stopping at the first.
@@ -82,7 +87,7 @@ export function parseConfig(src: ConfigSources): ConfigResult {
     if (parsed.profile) mappings[name] = parsed.profile;
   }
 
-  const sandboxMode = src.accountsYaml === undefined || env.BRIDGE_MODE === 'sandbox';
+  const sandboxMode = isSandboxMode(src);
   let accounts: AccountConfig[] = [];
   if (!sandboxMode) {
     const rawAccounts = readYaml(accountsFile, src.accountsYaml, problems);
