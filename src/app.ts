@@ -6,6 +6,7 @@ import type { Container } from './container.js';
 import { authFailureLimit } from './http/authLimiter.js';
 import { errorMiddleware } from './http/errorMiddleware.js';
 import { HttpError } from './http/errors.js';
+import { loggedPath } from './http/logPath.js';
 import { opsAuth } from './http/opsAuth.js';
 import { requestScope } from './logger.js';
 import { opsRoutes } from './routes/ops.js';
@@ -33,7 +34,8 @@ function requestContext(c: Container) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const route = typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : null;
       if (c.logger.isLevelEnabled('info')) {
-        (ctx.state.log as typeof c.logger).info({ method: ctx.method, path: ctx.path, route, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+        // `path` is the route pattern (or the redacted path when none matched): a report's path is its capability.
+        (ctx.state.log as typeof c.logger).info({ method: ctx.method, path: loggedPath(ctx), route, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
       }
       c.metrics.request(ctx.method, route ?? 'unmatched', ctx.status, ms / 1000);
       if (ctx.state.webhookSignatureFailure === true) c.metrics.webhookSignatureFailure(String(ctx.params?.upstream ?? 'unknown'));

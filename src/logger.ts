@@ -53,6 +53,8 @@ export const requestScope = new AsyncLocalStorage<{ reqId: string }>();
 const CENSOR = '[redacted]';
 // E-mail addresses can reach a log inside free text (an upstream error message echoing the candidate).
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// A report link is its own capability (it opens the candidate's report): never in a log, in any field.
+const REPORT_CAPABILITY = /\/reports\/[A-Za-z0-9_-]{16,}(?:\.pdf)?/g;
 
 /*
  * Phone numbers in the shapes people and Workable write them. Each shape needs punctuation that ordinary
@@ -95,14 +97,14 @@ export function scrubPhones(text: string): string {
 
 /**
  * Last line of defence, on the serialised line: known secret values (from the configuration), e-mail
- * addresses and phone numbers are replaced wherever they appear, including inside messages that redact
+ * addresses, report capability paths and phone numbers are replaced wherever they appear, including inside messages that redact
  * paths cannot reach.
  */
 export function scrubber(secrets: readonly string[]): (line: string) => string {
   // Short values would censor ordinary words; the configuration's secrets are long random strings.
   const values = [...new Set(secrets.filter((s) => s.length >= 8))].sort((a, b) => b.length - a.length);
   return (line) => {
-    let out = scrubPhones(line.replace(EMAIL, CENSOR));
+    let out = scrubPhones(line.replace(EMAIL, CENSOR).replace(REPORT_CAPABILITY, `/reports/${CENSOR}`));
     for (const v of values) if (out.includes(v)) out = out.split(v).join(CENSOR);
     for (const v of values) {
       const json = JSON.stringify(v).slice(1, -1); // the value as it appears inside a JSON string

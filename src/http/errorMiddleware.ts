@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { StoreUnavailableError } from '../store/types.js';
 import { UpstreamError } from '../upstreams/types.js';
 import { HttpError } from './errors.js';
+import { loggedPath } from './logPath.js';
 
 const UPSTREAM_STATUS: Record<string, number> = {
   unreachable: 502,
@@ -48,8 +49,10 @@ export function errorMiddleware(logger: Logger) {
       await next();
     } catch (err) {
       const { status, message, headers, expected } = toHttp(err);
-      if (!expected) (ctx.state.log as Logger | undefined ?? logger).error({ err }, 'unexpected error');
-      else if (status >= 500) (ctx.state.log as Logger | undefined ?? logger).warn({ status, reason: message }, 'request failed');
+      // Where it happened is the route pattern, never the path (a report's path is its capability).
+      const where = { method: ctx.method, path: loggedPath(ctx) };
+      if (!expected) (ctx.state.log as Logger | undefined ?? logger).error({ err, ...where }, 'unexpected error');
+      else if (status >= 500) (ctx.state.log as Logger | undefined ?? logger).warn({ status, reason: message, ...where }, 'request failed');
       ctx.status = status;
       ctx.set(headers);
       ctx.body = { status, message };

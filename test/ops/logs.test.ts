@@ -89,6 +89,42 @@ describe('logs: JSON lines with a request id, and no secrets or contact details'
     }
   });
 
+  it('a report capability never reaches a log: access lines carry the route pattern, unmatched paths are redacted', async () => {
+    const templates = await call(`${b.url}/interview-templates`, { token: b.token });
+    const templateId = (templates.body as { interview_templates: Array<{ id: string }> }).interview_templates[0]!.id;
+    const path = `/interviews/accepted-${randomUUID()}`;
+    const created = await call(`${b.url}/interviews`, { token: b.token, body: interviewBody(templateId, { callback_url: `${receiver.url}${path}` }) });
+    const id = (created.body as { interview_id: string }).interview_id;
+    const up = ((await call(`${b.sandboxUrl}/_sandbox/interviews?externalId=${id}`)).body as Array<{ id: string }>)[0]!.id;
+    await call(`${b.sandboxUrl}/_sandbox/interviews/${up}/finish`, { body: { score: 4 } });
+    await eventually(async () => {
+      await call(`${b.url}/ops/reconcile`, { method: 'POST', token: opsToken });
+      await call(`${b.url}/ops/deliver`, { method: 'POST', token: opsToken });
+      return receiver.hits(path).some((r) => r.body.includes('/reports/'));
+    }, 'the completed result with its report');
+    const put = JSON.parse(receiver.hits(path).find((r) => r.body.includes('/reports/'))!.body) as { attachments: Array<{ url: string }> };
+    const reportUrl = put.attachments[0]!.url;
+    const capability = /\/reports\/([A-Za-z0-9_-]{32})\.pdf$/.exec(reportUrl)![1]!;
+    const unknown = randomUUID().replace(/-/g, '');
+    const token = `tk_${randomUUID().replace(/-/g, '')}`;
+    const from = b.lines.length;
+    expect((await call(reportUrl)).status).to.equal(200);
+    expect((await call(`${b.url}/reports/${unknown}.pdf`)).status).to.equal(404);
+    const unmatched = await call(`${b.url}/share/${token}/view`);
+    expect(unmatched.status).to.equal(404);
+
+    const access = b.lines.slice(from).map(parse).filter((l) => l.msg === 'request');
+    expect(access.map((l) => [l.path, l.route, l.status])).to.deep.equal([
+      ['/reports/:file', '/reports/:file', 200],
+      ['/reports/:file', '/reports/:file', 404],
+      ['/share/:redacted/view', null, 404],
+    ]);
+    for (const secret of [capability, unknown, token]) {
+      const leak = b.lines.find((l) => l.includes(secret));
+      expect(leak, `${secret} leaked in: ${leak}`).to.equal(undefined);
+    }
+  });
+
   it('every line written while serving a request carries its request id, domain lines included', async () => {
     const templates = await call(`${b.url}/interview-templates`, { token: b.token });
     const templateId = (templates.body as { interview_templates: Array<{ id: string }> }).interview_templates[0]!.id;

@@ -68,3 +68,11 @@ describe('log scrubber: phone numbers', () => {
     expect(String(line.time)).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   });
 });
+
+describe('log scrubber: report capabilities', () => {
+  it('replaces a report path wherever it appears in a line, and keeps the route pattern', () => {
+    const cap = 'WiUw5v1j2JudTePNjiYJ9ig_htCmovOR';
+    const line = `{"msg":"x","url":"https://bridge.example.com/reports/${cap}.pdf","text":"see /reports/${cap}","route":"/reports/:file"}`;
+    expect(scrubber([])(line)).to.equal(`{"msg":"x","url":"https://bridge.example.com/reports/${R}","text":"see /reports/${R}","route":"/reports/:file"}`);
+  });
+});
