@@ -8,6 +8,7 @@ import { deadLetterKey, getAttempts, outboxKey } from '../domain/outbox.js';
 import type { AttemptRecord, DeadLetter, OutboxEntry } from '../domain/outbox.js';
 import type { InterviewRecord } from '../domain/types.js';
 import type { Store } from '../store/index.js';
+import { withoutAnswer } from '../workable/answerReason.js';
 import { maskDeep } from './mask.js';
 
 /** Everything the bridge knows about one interview, shaped for an operator. */
@@ -58,12 +59,13 @@ export async function loadInterviewView(store: Store, id: string): Promise<Inter
     current: { hash: resultHash(r.current), payload: r.current },
     lastDelivered: r.deliveredHash ? { hash: r.deliveredHash, at: r.deliveredAt ?? null } : null,
     outbox: entry
-      ? { hash: entry.hash, payload: entry.payload, attempts: entry.attempts, enqueuedAt: entry.enqueuedAt, nextAttemptAt: entry.nextAttemptAt, lastStatus: entry.lastStatus ?? null, lastError: entry.lastError ?? null }
+      ? { hash: entry.hash, payload: entry.payload, attempts: entry.attempts, enqueuedAt: entry.enqueuedAt, nextAttemptAt: entry.nextAttemptAt, lastStatus: entry.lastStatus ?? null, lastError: entry.lastError === undefined ? null : withoutAnswer(entry.lastError) }
       : null,
     deadLetter: dead
-      ? { hash: dead.hash, payload: dead.payload, deadAt: dead.deadAt, reason: dead.reason, status: dead.status ?? null, attempts: dead.attempts }
+      ? { hash: dead.hash, payload: dead.payload, deadAt: dead.deadAt, reason: withoutAnswer(dead.reason), status: dead.status ?? null, attempts: dead.attempts }
       : null,
-    attempts,
+    // Reasons recorded before Workable's answers were dropped may still hold a snippet of one.
+    attempts: attempts.map((a) => (a.error === undefined ? a : { ...a, error: withoutAnswer(a.error) })),
   };
   // Contacts are masked everywhere in the view, payloads included: profiles may copy them into details.
   const phones = [r.candidate.phone ?? ''].filter(Boolean);

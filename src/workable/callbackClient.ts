@@ -1,7 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance } from 'axios';
+import { redirectHost, statusReason } from './answerReason.js';
 import type { WorkableResult } from './payload.js';
 
 /**
@@ -39,8 +41,14 @@ export interface CallbackClientOptions {
   lookup?: http.AgentOptions['lookup'];
 }
 
-const SNIPPET_CHARS = 300;
-const MAX_RESPONSE_BYTES = 1024 * 1024;
+/**
+ * Most of Workable's answer the client reads. Nothing in it is used: the status decides the outcome, and
+ * the body (which may name the candidate or carry share links) is never kept. Reading a little and then
+ * letting go lets a small answer end cleanly (the connection is reused); past this the socket is dropped.
+ */
+export const MAX_ANSWER_BYTES = 4096;
+/** Longest wait for the end of an answer whose status is known (a trickling or never-ending body). */
+const ANSWER_GRACE_MS = 1000;
 
 /** Parses Retry-After as delta-seconds or an HTTP date, relative to nowMs; undefined when unusable. */
 export function parseRetryAfter(value: unknown, nowMs: number): number | undefined {
@@ -51,6 +59,32 @@ export function parseRetryAfter(value: unknown, nowMs: number): number | undefin
   if (!/^[A-Za-z]{3}/.test(text)) return undefined;
   const at = Date.parse(text);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/**
+ * Reads and discards at most `limit` bytes of a response body, for at most `graceMs`; then destroys the
+ * stream. Never rejects: once the status is known the body cannot change the outcome.
+ */
+function discardAnswer(body: Readable | undefined, limit: number, graceMs: number): Promise<void> {
+  if (body === undefined || typeof body.on !== 'function') return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = (): void => {
+      clearTimeout(timer);
+      body.off('data', onData);
+      if (!body.readableEnded) body.destroy();
+      resolve();
+    };
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.length;
+      if (seen > limit) done();
+    };
+    const timer = setTimeout(done, graceMs);
+    body.on('data', onData);
+    body.once('end', done);
+    body.once('error', done);
+    body.once('close', done);
+  });
 }
 
 function redact(text: string, token: string): string {
@@ -84,10 +118,10 @@ export function createCallbackClient(opts: CallbackClientOptions): CallbackClien
     maxRedirects: 0,
     validateStatus: () => true,
     timeout: opts.timeoutMs,
-    responseType: 'text',
-    // Keep the raw text: it is only read as an error snippet, never parsed.
-    transformResponse: [(data: unknown) => data],
-    maxContentLength: MAX_RESPONSE_BYTES,
+    // A stream, so the answer is never buffered whole: its status is all that counts (see discardAnswer).
+    // A 2 MB or never-ending 200 is a delivery, not a failure to retry.
+    responseType: 'stream',
+    decompress: false,
     httpAgent: new http.Agent({ keepAlive: true, ...(opts.lookup ? { lookup: opts.lookup } : {}) }),
     httpsAgent: new https.Agent({ keepAlive: true, ...(opts.lookup ? { lookup: opts.lookup } : {}) }),
     // No ambient HTTP(S)_PROXY: a proxy would see the bearer token and the callback policy checks the target.
@@ -115,7 +149,7 @@ export function createCallbackClient(opts: CallbackClientOptions): CallbackClien
       }
     }
     try {
-      const res = await http_.put<string>(url, JSON.stringify(body), {
+      const res = await http_.put<Readable>(url, JSON.stringify(body), {
         headers: {
           Authorization: `Bearer ${token}`,
           'Content-Type': 'application/json',
@@ -126,6 +160,7 @@ export function createCallbackClient(opts: CallbackClientOptions): CallbackClien
         // that trickles bytes cannot hold a delivery slot forever.
         signal: AbortSignal.timeout(opts.timeoutMs),
       });
+      await discardAnswer(res.data, MAX_ANSWER_BYTES, ANSWER_GRACE_MS);
       const kind = classifyStatus(res.status);
       const outcome: CallbackOutcome = { kind, status: res.status, durationMs: elapsed() };
       if (kind === 'retry') {
@@ -133,12 +168,12 @@ export function createCallbackClient(opts: CallbackClientOptions): CallbackClien
         if (retryAfterMs !== undefined) outcome.retryAfterMs = retryAfterMs;
       }
       if (kind === 'retry' || kind === 'dead') {
-        const location = res.headers['location'];
-        const detail =
+        // Status and class only: Workable's answer body may name the candidate or carry share links, and
+        // this reason is logged, kept with the dead letter and shown by the CLI.
+        outcome.error =
           res.status >= 300 && res.status < 400
-            ? `redirect to ${typeof location === 'string' ? location : '(no location)'} not followed`
-            : typeof res.data === 'string' ? res.data.slice(0, SNIPPET_CHARS) : '';
-        outcome.error = redact(`HTTP ${res.status}${detail !== '' ? `: ${detail}` : ''}`, token);
+            ? `HTTP ${res.status}: redirect to ${redirectHost(res.headers['location'])} not followed`
+            : statusReason(res.status);
       }
       return outcome;
     } catch (err) {

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { expect } from 'chai';
-import { deadLetterCount, outboxSize } from '../../src/domain/outbox.js';
+import { deadLetterCount, deadLetterKey, outboxSize } from '../../src/domain/outbox.js';
+import type { DeadLetter } from '../../src/domain/outbox.js';
 import { call, interviewBody, startHarness } from '../component/harness.js';
 import type { Harness, StoreKind } from '../component/harness.js';
 import { startReceiver } from '../delivery/receiver.js';
@@ -92,6 +93,27 @@ describe('cli: interview show and dead letters (SQLite)', function () {
     expect(r.code).to.equal(1);
     expect(r.stdout).to.equal('');
     expect(r.stderr).to.equal('error: no interview with id "AAAAAAAAAAAAAAAAAAAAAA"\n');
+  });
+
+  it("deadletters list and interview show keep nothing of Workable's answer, also in letters written before it was dropped", async () => {
+    const fresh = JSON.parse((await cli(['deadletters', 'list', '--json'], s.env)).stdout) as Array<{ reason: string }>;
+    expect(fresh.map((r) => r.reason)).to.deep.equal(['HTTP 422 (Unprocessable Entity)']);
+    // A letter as the bridge wrote it before: 300 characters of the answer, naming the candidate.
+    const store = s.h.bridge.container.store;
+    const key = deadLetterKey(s.id);
+    const letter = (await store.get<DeadLetter>(key))!;
+    const legacy = 'HTTP 422: {"message":"Lakita Marrero already has https://groove-tech.workable.com/share/8823119"}';
+    await store.set(key, { ...letter, reason: legacy });
+    try {
+      const [list, show] = await Promise.all([cli(['deadletters', 'list'], s.env), cli(['interview', 'show', s.id, '--json'], s.env)]);
+      expect(list.stdout.split('\n')[1]).to.match(/ {2}HTTP 422 \(Unprocessable Entity\)$/);
+      const view = JSON.parse(show.stdout) as { deadLetter: { reason: string }; attempts: Array<{ error?: string }> };
+      expect(view.deadLetter.reason).to.equal('HTTP 422 (Unprocessable Entity)');
+      expect(view.attempts.map((a) => a.error)).to.deep.equal(['HTTP 503 (Service Unavailable)', 'HTTP 422 (Unprocessable Entity)']);
+      for (const out of [list.stdout, show.stdout]) expect(out).to.not.include('Marrero already');
+    } finally {
+      await store.set(key, letter);
+    }
   });
 
   it('deadletters list, then redeliver moves the entry back to the outbox', async () => {

@@ -1,4 +1,7 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
+import { withoutAnswer } from '../../src/workable/answerReason.js';
 import { createCallbackClient, parseRetryAfter } from '../../src/workable/callbackClient.js';
 import type { WorkableResult } from '../../src/workable/payload.js';
 import { closedPortUrl, startReceiver, type Receiver } from './receiver.js';
@@ -51,11 +54,100 @@ describe('callback client', () => {
     });
   }
 
-  it('puts the status and a body snippet in the error of a dead letter, with the token redacted', async () => {
-    receiver.respond = () => ({ status: 401, body: `{"status":401,"message":"Invalid Token ${TOKEN}"}` });
-    const outcome = await client.put(`${receiver.url}/cb`, TOKEN, result);
-    expect(outcome).to.include({ kind: 'dead', status: 401 });
-    expect(outcome.error).to.equal('HTTP 401: {"status":401,"message":"Invalid Token [redacted]"}');
+  // Was: a 300-character snippet of the body (names, share links) in the reason; now status and class only.
+  const answers: Array<[status: number, kind: string, error: string]> = [
+    [401, 'dead', 'HTTP 401 (Unauthorized)'],
+    [422, 'dead', 'HTTP 422 (Unprocessable Entity)'],
+    [404, 'dead', 'HTTP 404 (Not Found)'],
+    [503, 'retry', 'HTTP 503 (Service Unavailable)'],
+    [599, 'retry', 'HTTP 599'],
+  ];
+  for (const [status, kind, error] of answers) {
+    it(`keeps nothing of Workable's answer to a ${status}: the reason is "${error}"`, async () => {
+      const body = `{"status":${status},"message":"Lakita Marrero (785)991-6256 https://groove-tech.workable.com/share/abc ${TOKEN}"}`;
+      receiver.respond = () => ({ status, body });
+      const outcome = await client.put(`${receiver.url}/cb`, TOKEN, result);
+      expect(outcome).to.include({ kind, status, error });
+    });
+  }
+
+  it('keeps only the host of a redirect target (its path may be a share link)', () => {
+    expect(withoutAnswer('HTTP 302: redirect to https://groove-tech.workable.com/share/s3cr3t?x=1 not followed')).to.equal('HTTP 302: redirect to groove-tech.workable.com not followed');
+    expect(withoutAnswer('HTTP 301: redirect to /elsewhere/s3cr3t not followed')).to.equal('HTTP 301: redirect to (a relative location) not followed');
+  });
+
+  it('reasons recorded before answers were dropped are shown without the answer', () => {
+    expect(withoutAnswer('HTTP 401: {"status":401,"message":"Invalid Token for Lakita"}')).to.equal('HTTP 401 (Unauthorized)');
+    expect(withoutAnswer('HTTP 422: ')).to.equal('HTTP 422 (Unprocessable Entity)');
+    for (const kept of ['HTTP 401 (Unauthorized)', 'timeout after 400 ms', 'gave up after 12 attempts over 3 days', 'refused by callback policy: callback_url should use an allowed port (443)']) {
+      expect(withoutAnswer(kept)).to.equal(kept);
+    }
+  });
+
+  describe('a 2xx is a delivery whatever its body; at most a few KB of it are read', () => {
+    let big: http.Server;
+    let bigUrl: string;
+    const sent = { bytes: 0 };
+    before(async () => {
+      big = http.createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          res.writeHead(200, { 'content-type': req.url === '/html' ? 'text/html' : 'application/json' });
+          const chunk = Buffer.alloc(16 * 1024, 'x');
+          if (req.url === '/two-mb' || req.url === '/html') {
+            res.end(Buffer.alloc(2 * 1024 * 1024, req.url === '/html' ? '<' : '{'));
+            return;
+          }
+          // Never ends: 16 KB whenever the socket takes it, until the client goes away.
+          const pump = (): void => {
+            while (!res.destroyed && res.write(chunk)) sent.bytes += chunk.length;
+            if (!res.destroyed) res.once('drain', pump);
+          };
+          res.on('close', () => undefined);
+          pump();
+        });
+      });
+      await new Promise<void>((r) => big.listen(0, '127.0.0.1', () => r()));
+      bigUrl = `http://127.0.0.1:${(big.address() as AddressInfo).port}`;
+    });
+    after(async () => {
+      big.closeAllConnections();
+      await new Promise((r) => big.close(r));
+    });
+
+    for (const path of ['/two-mb', '/html', '/endless']) {
+      it(`${path}: delivered, quickly, without reading the body`, async () => {
+        const slow = createCallbackClient({ timeoutMs: 5000, userAgent: 'bridge-test/1.0' });
+        const started = Date.now();
+        const outcome = await slow.put(`${bigUrl}${path}`, TOKEN, result);
+        expect(outcome).to.deep.include({ kind: 'delivered', status: 200 });
+        expect(outcome.error).to.equal(undefined);
+        expect(Date.now() - started).to.be.below(2000);
+      });
+    }
+
+    it('a 2xx whose body trickles and never ends is delivered within the grace, not at the timeout', async () => {
+      receiver.respond = () => ({ status: 200 });
+      const trickle = http.createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write('{');
+          const t = setInterval(() => (res.destroyed ? clearInterval(t) : res.write(' ')), 100);
+        });
+      });
+      await new Promise<void>((r) => trickle.listen(0, '127.0.0.1', () => r()));
+      try {
+        const slow = createCallbackClient({ timeoutMs: 8000, userAgent: 'bridge-test/1.0' });
+        const started = Date.now();
+        const outcome = await slow.put(`http://127.0.0.1:${(trickle.address() as AddressInfo).port}/cb`, TOKEN, result);
+        expect(outcome).to.deep.include({ kind: 'delivered', status: 200 });
+        expect(Date.now() - started).to.be.within(800, 3000);
+      } finally {
+        trickle.closeAllConnections();
+        await new Promise((r) => trickle.close(r));
+      }
+    });
   });
 
   it('reads Retry-After given in seconds', async () => {
@@ -78,7 +170,7 @@ describe('callback client', () => {
       req.path === '/moved' ? { status: 302, headers: { Location: `${receiver.url}/elsewhere` } } : { status: 200 };
     const outcome = await client.put(`${receiver.url}/moved`, TOKEN, result);
     expect(outcome).to.include({ kind: 'dead', status: 302 });
-    expect(outcome.error).to.equal(`HTTP 302: redirect to ${receiver.url}/elsewhere not followed`);
+    expect(outcome.error).to.equal(`HTTP 302: redirect to ${new URL(receiver.url).host} not followed`);
     expect(receiver.hits('/elsewhere')).to.have.length(0);
     expect(receiver.requests).to.have.length(1);
   });

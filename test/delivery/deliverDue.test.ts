@@ -34,7 +34,7 @@ for (const makeBackend of backends) {
 
       expect(await h.run()).to.deep.equal({ attempted: 1, delivered: 0, retried: 1, dead: 0, skipped: 0 });
       const [pending] = await listDue(store, new Date(T0 + DAY), 10);
-      expect(pending).to.include({ attempts: 1, lastStatus: 503, lastError: 'HTTP 503' });
+      expect(pending).to.include({ attempts: 1, lastStatus: 503, lastError: 'HTTP 503 (Service Unavailable)' });
       // First retry: full jitter within baseDelayMs.
       expect(Date.parse(pending?.nextAttemptAt ?? '')).to.be.within(T0, T0 + 1000);
       expect(await h.run(), 'not due again yet').to.deep.include({ attempted: 0 });
@@ -78,7 +78,7 @@ for (const makeBackend of backends) {
       expect(await deadLetterCount(store)).to.equal(1);
       const [letter] = await listDeadLetters(store, 10);
       expect(letter).to.include({
-        interviewId: 'iv-3', status: 401, attempts: 1, reason: 'HTTP 401: {"status":401,"message":"Invalid Token"}',
+        interviewId: 'iv-3', status: 401, attempts: 1, reason: 'HTTP 401 (Unauthorized)', // no longer a snippet of the answer
         deadAt: new Date(T0).toISOString(), hash: hashOf(result),
       });
 

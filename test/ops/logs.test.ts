@@ -72,6 +72,8 @@ describe('logs: JSON lines with a request id, and no secrets or contact details'
     const everything = b.lines.join('\n');
     expect(b.lines.length).to.be.greaterThan(20);
     expect(everything).to.contain('"msg":"delivery dead-lettered"');
+    // Workable's answer (here echoing the token and the e-mail) is not kept: status and class only.
+    expect(b.lines.map(parse).find((l) => l.msg === 'delivery dead-lettered')).to.include({ status: 400, error: 'HTTP 400 (Bad Request)' });
     expect(everything).to.contain('"level":20'); // debug lines were written, so they were checked too
     const forbidden: Record<string, string> = {
       'inbound token': b.token,

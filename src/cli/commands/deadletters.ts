@@ -2,6 +2,7 @@ import type { CommandSpec } from '../command.js';
 import { flag, str } from '../command.js';
 import { CommandFailed, EXIT_OK, UsageError } from '../errors.js';
 import { json, table } from '../io.js';
+import { withoutAnswer } from '../../workable/answerReason.js';
 
 /** More than any real backlog; `--all` pages through in batches of this size. */
 const BATCH = 1000;
@@ -33,7 +34,8 @@ Example:
       accountId: d.accountId,
       deadAt: d.deadAt,
       status: d.status ?? null,
-      reason: d.reason,
+      // Letters written before Workable's answers were dropped may hold a snippet of one: never shown.
+      reason: withoutAnswer(d.reason),
       attempts: d.attempts,
       callbackUrl: d.callbackUrl,
     }));
