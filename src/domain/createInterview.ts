@@ -117,7 +117,7 @@ function draftRecord(
       ...(phone ? { phone } : {}),
     },
     ...(note ? { phoneNote: note } : {}),
-    ...(body.preferences ? { preferences: body.preferences } : {}),
+    // preferences are validated (bounded) but not kept: nothing reads them, and less candidate data is safer.
     createdAt: previous?.createdAt ?? now,
     updatedAt: now,
     phase: 'inviting',

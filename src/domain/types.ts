@@ -16,6 +16,7 @@ export interface InterviewRecord {
   candidate: { firstName: string; lastName: string; email: string; phone?: string };
   /** Why the phone Workable sent was not passed upstream, when it was not. */
   phoneNote?: string;
+  /** Only in records written before preferences were dropped (see docs/operations.md): no longer stored. */
   preferences?: Record<string, unknown>;
   candidateUrl?: string;
   createdAt: string;

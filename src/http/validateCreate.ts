@@ -51,6 +51,36 @@ function toHttpError(d: Joi.ValidationErrorItem): HttpError {
   }
 }
 
+/**
+ * Bounds of `preferences`, Workable's free-form "custom values to pass to the provider" (the spec's example
+ * is `{"key": "value"}`). The bridge reads none of them and does not store them; the bounds only keep a
+ * caller from making every request carry (and every validation walk) an arbitrary object.
+ */
+export const PREFERENCES_LIMITS = { maxBytes: 4096, maxKeys: 32, maxKeyChars: 64 } as const;
+
+/** The contract message for preferences past PREFERENCES_LIMITS, or undefined when they fit. */
+function preferencesProblem(prefs: Record<string, unknown>): string | undefined {
+  const { maxBytes, maxKeys, maxKeyChars } = PREFERENCES_LIMITS;
+  if (Buffer.byteLength(JSON.stringify(prefs), 'utf8') > maxBytes) return `should be at most ${maxBytes} bytes as JSON`;
+  let keys = 0;
+  const stack: unknown[] = [prefs];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      stack.push(...(v as unknown[]));
+      continue;
+    }
+    for (const [k, child] of Object.entries(v)) {
+      keys += 1;
+      if (keys > maxKeys) return `should have at most ${maxKeys} keys`;
+      if (k.length > maxKeyChars) return `keys should be at most ${maxKeyChars} characters`;
+      stack.push(child);
+    }
+  }
+  return undefined;
+}
+
 /** Validates a parsed JSON body against the contract. Throws HttpError with the contract's message. */
 export function validateCreateBody(body: unknown): CreateInterviewBody {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'Invalid JSON: the body should be a JSON object');
@@ -59,6 +89,8 @@ export function validateCreateBody(body: unknown): CreateInterviewBody {
   const v = value as CreateInterviewBody & { job_id?: string | null; preferences?: Record<string, unknown> | null };
   if (v.job_id === null || v.job_id === '') delete v.job_id;
   if (v.preferences === null) delete v.preferences;
+  const prefsProblem = v.preferences === undefined ? undefined : preferencesProblem(v.preferences);
+  if (prefsProblem !== undefined) throw new HttpError(400, `Invalid field: preferences ${prefsProblem}`);
   if (v.candidate.phone === null || v.candidate.phone === '') delete v.candidate.phone;
   return v;
 }

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
+import { keys } from '../../src/domain/keys.js';
 import { STORE_KINDS, call, interviewBody, startHarness } from './harness.js';
 import type { Harness } from './harness.js';
 
 const ERR = (status: number, message: string) => ({ status, message });
+const manyKeys = (n: number): Record<string, string> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`key${i}`, 'value']));
 
 for (const kind of STORE_KINDS) {
   describe(`Workable API (${kind} store)`, () => {
@@ -125,6 +127,10 @@ for (const kind of STORE_KINDS) {
         ['an email that is not an address', () => ({ body: { ...interviewBody('1'), candidate: { first_name: 'A', last_name: 'B', email: 'nope' } } }), 400, 'Invalid field: candidate.email should be a valid email address'],
         ['a callback_url on a port other than 443', () => ({ body: { ...interviewBody('1'), callback_url: 'https://groove-tech.workable.com:8443/interviews/8823119' } }), 400, 'Invalid field: callback_url should use an allowed port (443)'],
         ['preferences that are an array', () => ({ body: { ...interviewBody('1'), preferences: ['x'] } }), 400, 'Invalid field: preferences should be an object'],
+        ['preferences with 33 keys', () => ({ body: { ...interviewBody('1'), preferences: manyKeys(33) } }), 400, 'Invalid field: preferences should have at most 32 keys'],
+        ['preferences whose nested keys add up to 33', () => ({ body: { ...interviewBody('1'), preferences: { outer: manyKeys(32) } } }), 400, 'Invalid field: preferences should have at most 32 keys'],
+        ['a preferences key of 65 characters', () => ({ body: { ...interviewBody('1'), preferences: { ['k'.repeat(65)]: 'v' } } }), 400, 'Invalid field: preferences keys should be at most 64 characters'],
+        ['preferences over 4096 bytes', () => ({ body: { ...interviewBody('1'), preferences: { note: 'x'.repeat(4090) } } }), 400, 'Invalid field: preferences should be at most 4096 bytes as JSON'],
         ['a job_title that is an object', () => ({ body: { ...interviewBody('1'), job_title: { a: 1 } } }), 400, 'Invalid field: job_title should be a string'],
       ];
       for (const [name, make, status, message] of invalid) {
@@ -136,6 +142,17 @@ for (const kind of STORE_KINDS) {
           expect((await sandboxInterviews(h.acme.sandboxUrl, '')).length).to.equal(before);
         });
       }
+
+      it('accepts preferences at their bounds (32 keys of 64 characters) and does not store them', async () => {
+        const preferences = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`${String(i).padStart(2, '0')}${'k'.repeat(62)}`, 'v']));
+        const res = await call(`${h.url}/interviews`, { token: h.acme.token, body: interviewBody(templateId, { preferences }) });
+        expect(res.status).to.equal(201);
+        const id = (res.body as { interview_id: string }).interview_id;
+        const record = await h.bridge.container.store.get<Record<string, unknown>>(keys.interview(id));
+        expect(record).to.include({ id });
+        expect(record).to.not.have.property('preferences');
+        expect(JSON.stringify(record)).to.not.include('kkkkkkkk');
+      });
 
       it('refuses a template the account does not have with 400 Invalid field', async () => {
         const res = await call(`${h.url}/interviews`, { token: h.acme.token, body: interviewBody('no-such-position') });

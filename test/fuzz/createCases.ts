@@ -53,7 +53,12 @@ function put(body: Json, path: string, value: unknown): Json {
 }
 
 // A "__proto__" key anywhere makes the parser refuse the body (prototype poisoning): its own case below.
-const prefs = fc.jsonValue({ maxDepth: 3 }).filter((v) => !JSON.stringify(v).includes('"__proto__"'));
+// Valid preferences stay within PREFERENCES_LIMITS (32 keys counting `note`, 4 KB): larger ones are a 400 case.
+const keyCount = (v: unknown): number =>
+  v === null || typeof v !== 'object' ? 0 : Array.isArray(v) ? v.reduce((n: number, x) => n + keyCount(x), 0) : Object.values(v).reduce((n: number, x) => n + 1 + keyCount(x), 0);
+const prefs = fc
+  .jsonValue({ maxDepth: 3 })
+  .filter((v) => !JSON.stringify(v).includes('"__proto__"') && keyCount(v) < 32 && JSON.stringify(v).length < 3000 && !/"[^"]{65,}":/.test(JSON.stringify(v)));
 const texts = fc.record({ title: oddText, first: oddText, last: oddText, phone: fc.oneof(fc.constant('(785)991-6256'), oddText), prefs });
 
 /** One hostile request and the answer it must get. */
