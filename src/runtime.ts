@@ -144,7 +144,8 @@ async function startSandbox(config: BridgeConfig, logger: Logger) {
   const sandbox = createHireflixSandbox({
     apiKey: sb.apiKey,
     webhookSecret: sb.webhookSecret,
-    webhookUrl: `http://127.0.0.1:${config.server.port}/webhooks/hireflix/demo`,
+    // Registered at start-up, so the sandbox lists the webhook `cli doctor` expects (docs/operations.md).
+    webhookUrl: `${config.server.publicBaseUrl}/webhooks/hireflix/demo`,
   });
   const url = await sandbox.listen(sb.port, '127.0.0.1');
   logger.info({ url }, 'Hireflix sandbox listening');

@@ -9,6 +9,7 @@ import type { CommandSpec } from './command.js';
 import { accountsList } from './commands/accounts.js';
 import { configValidate } from './commands/config.js';
 import { deadlettersList, deadlettersRedeliver } from './commands/deadletters.js';
+import { doctor } from './commands/doctor.js';
 import { interviewShow } from './commands/interview.js';
 import { poll } from './commands/poll.js';
 import { tokenCreate } from './commands/token.js';
@@ -16,7 +17,7 @@ import { CommandFailed, ConfigError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageErro
 import type { Io } from './io.js';
 
 /** Every command, in the order the top-level help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [configValidate, tokenCreate, accountsList, interviewShow, deadlettersList, deadlettersRedeliver, poll];
+export const COMMANDS: readonly CommandSpec[] = [configValidate, tokenCreate, accountsList, interviewShow, deadlettersList, deadlettersRedeliver, poll, doctor];
 
 export const TOP_USAGE = `Usage: cli <command> [options]        (npm run cli -- <command> [options])
 

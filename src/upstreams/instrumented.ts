@@ -39,6 +39,14 @@ export function instrumentUpstream(upstream: Upstream, metrics: Metrics): Upstre
     shareLink: (id, days) => timed('shareLink', () => upstream.shareLink(id, days)),
     archive: (id) => timed('archive', () => upstream.archive(id)),
     listChangedSince: (since) => timed('listChangedSince', () => upstream.listChangedSince(since)),
+    // Go-live diagnostics are operator calls, passed through unmeasured.
+    ...(upstream.webhookEvents ? { webhookEvents: upstream.webhookEvents } : {}),
+    ...(upstream.graphqlDocuments ? { graphqlDocuments: upstream.graphqlDocuments } : {}),
+    ...(upstream.listWebhooks ? { listWebhooks: upstream.listWebhooks.bind(upstream) } : {}),
+    ...(upstream.registerWebhook ? { registerWebhook: upstream.registerWebhook.bind(upstream) } : {}),
+    ...(upstream.webhookSecret ? { webhookSecret: upstream.webhookSecret.bind(upstream) } : {}),
+    ...(upstream.introspect ? { introspect: upstream.introspect.bind(upstream) } : {}),
+    ...(upstream.probe ? { probe: upstream.probe.bind(upstream) } : {}),
     // The two webhook methods are local (no network) but counted alike, so a flood of bad bodies shows.
     verifyWebhook: (raw, headers) => {
       const started = performance.now();

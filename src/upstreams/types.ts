@@ -106,7 +106,7 @@ export class UpstreamError extends Error {
   }
 }
 
-export interface Upstream {
+export interface Upstream extends UpstreamDiagnostics {
   /** e.g. 'hireflix' */
   readonly kind: string;
   /**
@@ -133,4 +133,45 @@ export interface Upstream {
   verifyWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): boolean;
   /** Parses a verified webhook body into a change hint; throws on a body it cannot read. */
   parseWebhook(rawBody: Buffer): ChangeHint;
+}
+
+/** A webhook as the upstream's API lists it (Hireflix: MindCloud catalogue "List Webhooks" fields). */
+export interface UpstreamWebhook {
+  id: string;
+  url: string;
+  events: string[];
+  active: boolean;
+}
+
+/** What registerWebhook did: the webhook as it now stands upstream, and whether it was created or updated. */
+export interface WebhookRegistration {
+  webhook: UpstreamWebhook;
+  action: 'created' | 'updated' | 'unchanged';
+}
+
+/** A GraphQL document the adapter can send, by its operation name, for validation against a live schema. */
+export interface GraphqlDocument {
+  name: string;
+  query: string;
+}
+
+/**
+ * Optional go-live capabilities (`cli doctor`). Each is present only where the upstream's API offers it;
+ * the core never needs them to serve Workable.
+ */
+export interface UpstreamDiagnostics {
+  /** The webhook events the bridge needs, in the upstream's own names. */
+  readonly webhookEvents?: readonly string[];
+  /** Every webhook the account has upstream. */
+  listWebhooks?(): Promise<UpstreamWebhook[]>;
+  /** Creates the webhook for `url`, or updates the one already there (events, active), so it sends `events`. */
+  registerWebhook?(url: string, events: readonly string[]): Promise<WebhookRegistration>;
+  /** The account's webhook signing key as the upstream's API reveals it; undefined when it offers none. */
+  webhookSecret?(): Promise<string | undefined>;
+  /** GraphQL upstreams: every document the adapter sends. */
+  readonly graphqlDocuments?: readonly GraphqlDocument[];
+  /** GraphQL upstreams: the introspection result (`data` of getIntrospectionQuery()), or null when refused. */
+  introspect?(): Promise<unknown>;
+  /** GraphQL upstreams: runs one document once; resolves with the GraphQL error messages (none: it ran). */
+  probe?(query: string, variables: Record<string, unknown>): Promise<string[]>;
 }

@@ -5,7 +5,7 @@
  * business rules answer 200 with a union error member, as Hireflix does.
  */
 import type { Context } from 'koa';
-import { execute, getOperationAST, parse, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { NoSchemaIntrospectionCustomRule, execute, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
 import type { FaultInjector } from '../common/faults.js';
 
 export interface GraphqlStats {
@@ -16,6 +16,8 @@ export interface GraphqlStats {
 export interface GraphqlRouteDeps {
   apiKey: string;
   schema: GraphQLSchema;
+  /** False adds graphql-js's NoSchemaIntrospectionCustomRule: introspection fails validation. */
+  introspection?: boolean;
   rootValue: () => unknown;
   faults: FaultInjector;
   stats: GraphqlStats;
@@ -33,14 +35,15 @@ type Prepared = { document: DocumentNode; errors: readonly GraphQLError[] } | { 
 
 const MAX_CACHED_DOCUMENTS = 200;
 
-function preparer(schema: GraphQLSchema) {
+function preparer(schema: GraphQLSchema, introspection: boolean) {
+  const rules = introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const cache = new Map<string, Prepared>();
   return (query: string): Prepared => {
     let prepared = cache.get(query);
     if (!prepared) {
       try {
         const document = parse(query);
-        prepared = { document, errors: validate(schema, document) };
+        prepared = { document, errors: validate(schema, document, rules) };
       } catch (err) {
         prepared = { errors: [err as GraphQLError] };
       }
@@ -60,7 +63,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** Builds the Koa handler for POST /me. */
 export function graphqlHandler(deps: GraphqlRouteDeps) {
-  const prepare = preparer(deps.schema);
+  const prepare = preparer(deps.schema, deps.introspection ?? true);
   return async (ctx: Context): Promise<void> => {
     deps.stats.requests += 1;
     const body = (ctx.request.body ?? {}) as GraphqlBody;

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { SandboxInterview, SandboxStatus } from './model.js';
 import type { InviteOutcome, SandboxStore } from './store.js';
 import { graphqlInterview } from './views.js';
+import type { WebhookSender } from './webhooks.js';
 
 export interface ShareLinkRecord {
   interviewId: string;
@@ -17,6 +18,8 @@ export interface ResolverDeps {
   shares: Map<string, ShareLinkRecord>;
   baseUrl: () => string;
   now: () => number;
+  /** The webhook API (list/create/update) and the account's signing key. */
+  webhooks: Pick<WebhookSender, 'list' | 'create' | 'update' | 'config'>;
 }
 
 interface StringFilter { equal?: string | null; regex?: string | null }
@@ -147,6 +150,13 @@ export function createRootValue(deps: ResolverDeps) {
       const candidate = phone ? { ...rest, phone } : rest;
       return inviteResult(store.invite({ positionId: input.positionId, externalId: input.externalId ?? null, candidate }), deps);
     },
+    webhooks: () => deps.webhooks.list(),
+    webhook: ({ id }: { id: string }) => deps.webhooks.list().find((w) => w.id === id) ?? null,
+    // One signing key per account, as Hireflix's Profile → Webhooks → Reveal key shows.
+    webhookSecretKey: () => ({ value: deps.webhooks.config().secret ?? '' }),
+    createWebhook: (input: { url: string; events?: string[] | null; external?: string | null }) => deps.webhooks.create(input),
+    updateWebhook: ({ id, ...patch }: { id: string; url?: string | null; events?: string[] | null; active?: boolean | null }) =>
+      deps.webhooks.update(id, patch) ?? null,
     Interview: ({ id }: { id: string }) => {
       if (!store.get(id)) return null;
       const view = () => {

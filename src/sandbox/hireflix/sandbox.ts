@@ -24,6 +24,10 @@ export interface HireflixSandboxOptions {
   latencyMs?: number;
   /** Clock in epoch ms, for tests that need exact timestamps. */
   now?: () => number;
+  /** Replaces the schema's SDL (tests: a schema missing a field the adapter uses). */
+  sdl?: string;
+  /** False: introspection queries fail validation, as on servers that turn it off. Default true. */
+  introspection?: boolean;
 }
 
 export interface HireflixSandbox extends SandboxHandle<SandboxState> {
@@ -44,6 +48,7 @@ export function createHireflixSandbox(opts: HireflixSandboxOptions = {}): Hirefl
   api.post('/me', graphqlHandler({
     apiKey,
     schema: state.schema,
+    introspection: state.introspection,
     rootValue: state.rootValue,
     faults: state.faults,
     stats: state.stats,

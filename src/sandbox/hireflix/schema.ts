@@ -12,13 +12,24 @@ type Query {
   position(id: String!): PositionType
   # returns null for an unknown or deleted interview (unconfirmed: may be an error upstream)
   interview(id: String!): InterviewType
+  # webhook management (MindCloud catalogue: List Webhooks, Get Webhook, Get Webhook Secret Key; names inferred)
+  webhooks: [WebhookType!]!
+  webhook(id: String!): WebhookType
+  webhookSecretKey: WebhookSecretKeyType!
 }
 
 type Mutation {
   inviteCandidateToInterview(input: InviteCandidateToInterviewInput!): InviteCandidateToInterviewResult!
   # namespaced mutations with a capital I, as in Hireflix's how-to pages; null for an unknown id
   Interview(id: String!): InterviewMutations
+  # MindCloud catalogue: Create Webhook {url, events, external}, Update Webhook {id, url, events, active}
+  createWebhook(url: String!, events: [String!], external: String): WebhookType!
+  # null for an unknown id
+  updateWebhook(id: String!, url: String, events: [String!], active: Boolean): WebhookType
 }
+
+type WebhookType { id: String!, url: String!, events: [String!]!, active: Boolean!, external: String, owner: String }
+type WebhookSecretKeyType { value: String! }
 
 type PositionType {
   id: String!

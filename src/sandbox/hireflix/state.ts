@@ -10,7 +10,7 @@ import { createRootValue, type ShareLinkRecord } from './resolvers.js';
 import { createSandboxStore, type SandboxStore } from './store.js';
 import { webhookData } from './views.js';
 import { createWebhookSender, type WebhookSender } from './webhooks.js';
-import type { GraphQLSchema } from 'graphql';
+import { buildSchema, type GraphQLSchema } from 'graphql';
 
 export interface SandboxStateOptions {
   apiKey: string;
@@ -19,6 +19,10 @@ export interface SandboxStateOptions {
   positions?: SandboxPositionSeed[];
   latencyMs?: number;
   now?: () => number;
+  /** A replacement SDL (tests: a schema that lacks a field the adapter uses); resolvers stay the same. */
+  sdl?: string;
+  /** Whether the schema answers introspection (default true; Hireflix's admin API is introspectable). */
+  introspection?: boolean;
 }
 
 export interface SandboxState {
@@ -26,6 +30,7 @@ export interface SandboxState {
   readonly webhookSecret: string;
   readonly latencyMs: number;
   readonly schema: GraphQLSchema;
+  readonly introspection: boolean;
   readonly store: SandboxStore;
   readonly webhooks: WebhookSender;
   readonly faults: FaultInjector;
@@ -53,14 +58,15 @@ export function createSandboxState(opts: SandboxStateOptions): SandboxState {
   const faults = createFaultInjector();
   const stats: GraphqlStats = { requests: 0, byOperation: {} };
   const shares = new Map<string, ShareLinkRecord>();
-  const schema = buildHireflixSchema();
-  const rootValue = createRootValue({ store, shares, baseUrl: () => baseUrl, now });
+  const schema = opts.sdl !== undefined ? buildSchema(opts.sdl) : buildHireflixSchema();
+  const rootValue = createRootValue({ store, shares, baseUrl: () => baseUrl, now, webhooks });
 
   return {
     apiKey: opts.apiKey,
     webhookSecret: opts.webhookSecret,
     latencyMs: opts.latencyMs ?? 0,
     schema,
+    introspection: opts.introspection ?? true,
     store,
     webhooks,
     faults,

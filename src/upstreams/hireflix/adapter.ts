@@ -7,9 +7,12 @@ import { changedInPosition } from './changes.js';
 import { HIREFLIX, createGraphqlTransport, type GraphqlTransport, type Operation } from './graphql.js';
 import { inviteCandidate } from './invite.js';
 import { toUpstreamInterview } from './mapping.js';
+import { getIntrospectionQuery } from 'graphql';
+import * as QUERIES from './queries.js';
 import { ARCHIVE, GET_INTERVIEW, LIST_POSITIONS, SHARE } from './queries.js';
 import { arrayAt, isObject, objectAt, stringAt } from './read.js';
 import { parseHireflixWebhook, verifyHireflixSignature } from './webhook.js';
+import { HIREFLIX_WEBHOOK_EVENTS, WEBHOOK_DOCUMENTS, hireflixWebhookApi } from './webhookApi.js';
 
 export const DEFAULT_HIREFLIX_ENDPOINT = 'https://api.hireflix.com/me';
 
@@ -33,6 +36,19 @@ const OPS = {
   archive: { name: 'archive', doing: 'archiving an interview' },
   changes: { name: 'listChangedSince', doing: 'listing positions' },
 } satisfies Record<string, Operation>;
+
+const DIAGNOSE: Operation = { name: 'doctor', doing: 'checking the schema' };
+
+/**
+ * Every document the adapter can send: each string export of queries.ts (so a document added there is
+ * checked without a list to keep in step), named by its operation, plus the webhook documents.
+ */
+export const HIREFLIX_DOCUMENTS: ReadonlyArray<{ name: string; query: string }> = [
+  ...Object.entries(QUERIES as Record<string, unknown>)
+    .filter((e): e is [string, string] => typeof e[1] === 'string' && /^\s*(query|mutation)\b/.test(e[1]))
+    .map(([exportName, query]) => ({ name: /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? exportName, query })),
+  ...WEBHOOK_DOCUMENTS,
+];
 
 function badResponse(op: Operation, detail: string): UpstreamError {
   return new UpstreamError(HIREFLIX, op.name, 'bad_response', `Hireflix sent an unreadable answer while ${op.doing}: ${detail}`);
@@ -60,6 +76,7 @@ export function createHireflixUpstream(opts: HireflixUpstreamOptions): Upstream 
     ...(opts.userAgent ? { userAgent: opts.userAgent } : {}),
   });
   const pageSize = opts.pageSize ?? 50;
+  const webhooks = hireflixWebhookApi(gql);
 
   /** Runs an `Interview(id) { ... }` mutation; a null namespace means Hireflix does not know the id. */
   async function onInterview(op: Operation, query: string, variables: Record<string, unknown>, id: string) {
@@ -112,5 +129,20 @@ export function createHireflixUpstream(opts: HireflixUpstreamOptions): Upstream 
     verifyWebhook: (rawBody, headers) => verifyHireflixSignature(opts.webhookSecret, rawBody, headers),
 
     parseWebhook: (rawBody) => parseHireflixWebhook(rawBody),
+
+    webhookEvents: HIREFLIX_WEBHOOK_EVENTS,
+    listWebhooks: () => webhooks.list(),
+    registerWebhook: (url, events) => webhooks.register(url, events),
+    webhookSecret: () => webhooks.secret(),
+    graphqlDocuments: HIREFLIX_DOCUMENTS,
+
+    async introspect() {
+      const { errors, data } = await gql.attempt(DIAGNOSE, getIntrospectionQuery());
+      return errors.length === 0 && data && isObject(data.__schema) ? data : null;
+    },
+
+    async probe(query, variables) {
+      return (await gql.attempt(DIAGNOSE, query, variables)).errors;
+    },
   };
 }

@@ -25,6 +25,11 @@ export interface Operation {
 export interface GraphqlTransport {
   /** Posts one GraphQL document and resolves with its `data` object; rejects with UpstreamError. */
   request(op: Operation, query: string, variables?: JsonObject): Promise<JsonObject>;
+  /**
+   * Posts one document and resolves with its GraphQL error messages and `data`, failing (UpstreamError) only
+   * for what is not an answer about the document: transport, 429, 5xx, a refused key. For the doctor.
+   */
+  attempt(op: Operation, query: string, variables?: JsonObject): Promise<{ errors: string[]; data: JsonObject | undefined }>;
 }
 
 /** Parses Retry-After (delay-seconds or HTTP-date) into milliseconds from `now`; undefined when unusable. */
@@ -49,6 +54,20 @@ function graphqlErrorText(errors: unknown[]): string {
     .map((e) => (isObject(e) && typeof e.message === 'string' ? e.message : 'unnamed error'))
     .slice(0, 3);
   return texts.join('; ').slice(0, 500);
+}
+
+/**
+ * Whether GraphQL errors in an answer say the key was refused. Hireflix's way of reporting a bad key is not
+ * public (HTTP 401, or 200 with errors), so both are read: an UNAUTHENTICATED/FORBIDDEN code, or a message
+ * about the key or authentication.
+ */
+export function isAuthError(errors: unknown[]): boolean {
+  return errors.some((e) => {
+    if (!isObject(e)) return false;
+    const code = isObject(e.extensions) ? e.extensions.code : undefined;
+    if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') return true;
+    return typeof e.message === 'string' && /unauthori[sz]ed|unauthenticated|api[ -_]?key|not authenticated|invalid token|forbidden/i.test(e.message);
+  });
 }
 
 
@@ -83,22 +102,37 @@ export function createGraphqlTransport(opts: GraphqlTransportOptions): GraphqlTr
     }
   }
 
+  /** Posts and throws for every answer that says nothing about the document itself. */
+  async function answer(op: Operation, query: string, variables?: JsonObject) {
+    const res = await post(op, variables ? { query, variables } : { query });
+    const body = parseJsonObject(res.data);
+    if (res.status === 429) {
+      const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+      const wait = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
+      throw fail(op, 'rate_limited', `Hireflix rate-limited ${op.doing}${wait}`, retryAfterMs);
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw fail(op, 'auth', `Hireflix refused the API key while ${op.doing} (HTTP ${res.status})`);
+    }
+    if (res.status >= 500) {
+      throw fail(op, 'unavailable', `Hireflix answered HTTP ${res.status} while ${op.doing}`);
+    }
+    const errors = body && Array.isArray(body.errors) ? body.errors : [];
+    if (isAuthError(errors)) {
+      throw fail(op, 'auth', `Hireflix refused the API key while ${op.doing} (${graphqlErrorText(errors)})`);
+    }
+    return { res, body, errors };
+  }
+
   return {
+    async attempt(op, query, variables) {
+      const { res, body, errors } = await answer(op, query, variables);
+      const texts = errors.map((e) => (isObject(e) && typeof e.message === 'string' ? e.message : 'unnamed error'));
+      if (texts.length === 0 && (res.status < 200 || res.status >= 300)) texts.push(`HTTP ${res.status}`);
+      return { errors: texts, data: body && isObject(body.data) ? body.data : undefined };
+    },
     async request(op, query, variables) {
-      const res = await post(op, variables ? { query, variables } : { query });
-      const body = parseJsonObject(res.data);
-      if (res.status === 429) {
-        const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
-        const wait = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
-        throw fail(op, 'rate_limited', `Hireflix rate-limited ${op.doing}${wait}`, retryAfterMs);
-      }
-      if (res.status === 401 || res.status === 403) {
-        throw fail(op, 'auth', `Hireflix refused the API key while ${op.doing} (HTTP ${res.status})`);
-      }
-      if (res.status >= 500) {
-        throw fail(op, 'unavailable', `Hireflix answered HTTP ${res.status} while ${op.doing}`);
-      }
-      const errors = body && Array.isArray(body.errors) ? body.errors : [];
+      const { res, body, errors } = await answer(op, query, variables);
       if (errors.length > 0) {
         throw fail(op, 'bad_response', `Hireflix returned GraphQL errors while ${op.doing}: ${graphqlErrorText(errors)}`);
       }
