@@ -15,12 +15,14 @@ import type { CheckResult } from '../../src/cli/doctor/checks.js';
 import { runCli } from '../../src/cli/run.js';
 import { startBridge, type RunningBridge } from '../../src/runtime.js';
 import { createHireflixSandbox, type HireflixSandbox } from '../../src/sandbox/hireflix/index.js';
+import { createVervoeSandbox } from '../../src/sandbox/vervoe/index.js';
 import { HIREFLIX_SDL } from '../../src/sandbox/hireflix/schema.js';
 import { createStore } from '../../src/store/index.js';
 import { HIREFLIX_WEBHOOK_EVENTS } from '../../src/upstreams/hireflix/webhookApi.js';
 import { call, eventually, freePort } from '../component/harness.js';
 import { deleteRedisPrefix, REDIS_URL } from '../store/helpers.js';
-import { configDir } from './helpers.js';
+import { configDir, ROOT } from './helpers.js';
+import { readFileSync } from 'node:fs';
 
 interface Outcome {
   code: number;
@@ -306,6 +308,47 @@ describe('cli: doctor', function () {
     const missing = await doctorJson([], { ...(await setup(sb)), SQLITE_PATH: '/nonexistent/bridge.sqlite' });
     expect(missing.code).to.equal(1);
     expect(byCheck(missing.report, 'store', null)).to.include({ status: 'fail', message: 'no SQLite store at /nonexistent/bridge.sqlite' });
+  });
+
+  it('Vervoe: credentials checked; webhooks cannot be listed over its API, so doctor says where to set them', async () => {
+    const vs = createVervoeSandbox({ apiKey: 'vk-0123456789', secretKey: 'vs-0123456789' });
+    await vs.listen(0, '127.0.0.1');
+    cleanup.push(() => vs.close());
+    const c = await configured('http://unused.invalid/me');
+    cleanup.push(() => {
+      rmSync(c.dir, { recursive: true, force: true });
+      rmSync(c.data, { recursive: true, force: true });
+    });
+    writeFileSync(join(c.dir, 'mappings/vervoe.yaml'), readFileSync(join(ROOT, 'config/mappings/vervoe.yaml'), 'utf8'));
+    writeFileSync(
+      join(c.dir, 'accounts.yaml'),
+      `accounts:
+  - id: initech
+    name: Initech
+    token_sha256: ["${'a'.repeat(64)}"]
+    workable_token: { env: ACME_WORKABLE_TOKEN }
+    upstream: { kind: vervoe, base_url: "${vs.apiBase()}", api_key: { env: VK }, secret_key: { env: VS }, webhook_secret: { env: VW } }
+    mapping: vervoe
+    default_country: US
+`,
+    );
+    const env = { CONFIG_DIR: c.dir, SQLITE_PATH: c.sqlite, ACME_WORKABLE_TOKEN: 'wk-callback-token-0001', VK: 'vk-0123456789', VS: 'vs-0123456789', VW: 'vervoe-whsec-abcd' };
+    const { code, report } = await doctorJson([], env);
+    expect(code, JSON.stringify(report)).to.equal(0);
+    expect(report.checks.filter((x) => x.account === 'initech').map((x) => [x.check, x.status])).to.deep.equal([
+      ['credentials', 'pass'],
+      ['webhook', 'skip'],
+      ['webhook_secret', 'pass'],
+      ['callback_token', 'pass'],
+    ]);
+    expect(byCheck(report, 'webhook', 'initech')!.message).to.equal(
+      "vervoe's API cannot list or create webhooks: set https://bridge.example.com/webhooks/vervoe/initech in Vervoe's dashboard (API webhook settings)",
+    );
+    const reg = await doctorJson(['--register-webhooks'], env);
+    expect(byCheck(reg.report, 'webhook', 'initech')).to.include({ status: 'warn', fix: "open Vervoe's dashboard (API webhook settings) and set the URL by hand" });
+    const wrong = await doctorJson([], { ...env, VS: 'wrong' });
+    expect(wrong.code).to.equal(1);
+    expect(byCheck(wrong.report, 'credentials', 'initech')!.message).to.match(/^vervoe refused the API key: /);
   });
 
   it('usage: an unknown account exits 1, an unknown option 2', async () => {
