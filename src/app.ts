@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Router from '@koa/router';
+import { exactRouter } from './http/routing.js';
 import Koa from 'koa';
 import type { Context, Next } from 'koa';
 import type { Container } from './container.js';
@@ -7,7 +7,6 @@ import { authFailureLimit } from './http/authLimiter.js';
 import { errorMiddleware } from './http/errorMiddleware.js';
 import { HttpError } from './http/errors.js';
 import { loggedPath } from './http/logPath.js';
-import { opsAuth } from './http/opsAuth.js';
 import { requestScope } from './logger.js';
 import { opsRoutes } from './routes/ops.js';
 import { reportRoutes } from './routes/reports.js';
@@ -61,7 +60,6 @@ export function createApp(c: Container, scheduler: Scheduler): Koa {
     if (c.shuttingDown) ctx.set('Connection', 'close');
   });
   app.use(authFailureLimit(c.authLimiter));
-  app.use(opsAuth(c.config.ops));
   // Runs after the routers: nothing answered, so no route matched (allowedMethods has had its say on 405).
   app.use(async (ctx, next) => {
     await next();
@@ -71,7 +69,7 @@ export function createApp(c: Container, scheduler: Scheduler): Koa {
     if (ctx.status === 501) throw new HttpError(501, 'Not Implemented');
   });
   // One router: every request is matched once against every route (four routers matched it four times).
-  const router = new Router();
+  const router = exactRouter();
   for (const sub of [opsRoutes(c, scheduler), webhookRoutes(c, () => scheduler.kickReconcile()), reportRoutes(c), workableRoutes(c)]) router.use(sub.routes());
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -3,11 +3,6 @@ import type { Context, Next } from 'koa';
 import { bearerToken } from './auth.js';
 import { HttpError } from './errors.js';
 
-/** The operator endpoints: metrics and manual job runs. Health and readiness stay public on purpose. */
-export function isOpsPath(path: string): boolean {
-  return path === '/metrics' || path === '/ops' || path.startsWith('/ops/');
-}
-
 /** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback (::ffff:127.x.y.z), as Node reports remote addresses. */
 export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
@@ -34,14 +29,14 @@ export interface OpsAuthOptions {
 }
 
 /**
- * Guards /metrics and /ops/* ahead of routing, so that wrong methods and unknown ops paths reveal nothing
- * either. With an ops token: `Authorization: Bearer <token>` or 401. Without one: only direct loopback
- * requests; everyone else gets the same 404 an unknown route gets. A Workable account token never opens
- * them: it is not the ops token, and it is never consulted here.
+ * The guard of one operator route (/metrics, /ops/*), attached to the route itself: it runs exactly when the
+ * router has matched that route, so what is guarded is what is routed, whatever the spelling of the path.
+ * With an ops token: `Authorization: Bearer <token>` or 401. Without one: only direct loopback requests;
+ * everyone else gets the same 404 an unknown route gets. A Workable account token never opens them: it is
+ * not the ops token, and it is never consulted here.
  */
-export function opsAuth(opts: OpsAuthOptions) {
+export function opsGuard(opts: OpsAuthOptions) {
   return async (ctx: Context, next: Next): Promise<void> => {
-    if (!isOpsPath(ctx.path)) return next();
     if (opts.token !== undefined && opts.token !== '') {
       const given = bearerToken(ctx.get('authorization'));
       if (given === undefined) throw new HttpError(401, 'Missing Token', { 'WWW-Authenticate': 'Bearer realm="ops"' });

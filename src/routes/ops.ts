@@ -1,7 +1,9 @@
-import Router from '@koa/router';
-import type { Context } from 'koa';
+import type Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
 import type { Container } from '../container.js';
 import { HttpError, notFound } from '../http/errors.js';
+import { opsGuard } from '../http/opsAuth.js';
+import { exactRouter } from '../http/routing.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import { expireInterviewNow } from '../domain/expireNow.js';
 
@@ -15,11 +17,31 @@ function accountParam(c: Container, ctx: Context): string | undefined {
 }
 
 /**
+ * Registers an operator route for every method, guard first, so that a wrong method is answered (405 with
+ * Allow) only to a caller the guard let through: to anyone else the route does not exist (404) or asks for
+ * the token (401), exactly as an unknown operator path would. HEAD is served like GET.
+ */
+function opsRoute(router: Router, guard: Middleware, method: 'GET' | 'POST', path: string, handler: Middleware): void {
+  const allow = method === 'GET' ? 'GET, HEAD' : 'POST';
+  router.all(path, guard, async (ctx, next) => {
+    if (ctx.method === method || (method === 'GET' && ctx.method === 'HEAD')) return handler(ctx, next);
+    if (ctx.method === 'OPTIONS') {
+      ctx.set('Allow', allow);
+      ctx.status = 204;
+      return;
+    }
+    throw new HttpError(405, 'Method Not Allowed', { Allow: allow });
+  });
+}
+
+/**
  * Liveness, readiness (public: load balancers call them), metrics and manual job runs. /metrics and /ops/*
- * are guarded by opsAuth ahead of every router, so nothing here checks credentials itself.
+ * carry the ops guard on the routes themselves (opsRoute), so only what is routed is served, and only
+ * after the guard.
  */
 export function opsRoutes(c: Container, scheduler: Scheduler): Router {
-  const router = new Router();
+  const router = exactRouter();
+  const guard = opsGuard(c.config.ops);
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
@@ -32,26 +54,26 @@ export function opsRoutes(c: Container, scheduler: Scheduler): Router {
     }
     ctx.body = { status: 'ready', store: c.store.kind, mode: c.config.mode };
   });
-  router.get('/metrics', async (ctx) => {
+  opsRoute(router, guard, 'GET', '/metrics', async (ctx) => {
     const { contentType, body } = await c.metrics.render();
     ctx.type = contentType;
     ctx.body = body;
   });
   // Manual runs of the scheduled jobs: the same functions the schedule calls, so overlap rules still hold.
-  router.post('/ops/poll', async (ctx) => {
+  opsRoute(router, guard, 'POST', '/ops/poll', async (ctx) => {
     ctx.body = { polls: await scheduler.pollNow(accountParam(c, ctx)) };
   });
-  router.post('/ops/expire', async (ctx) => {
+  opsRoute(router, guard, 'POST', '/ops/expire', async (ctx) => {
     ctx.body = await scheduler.expireNow();
   });
-  router.post('/ops/reconcile', async (ctx) => {
+  opsRoute(router, guard, 'POST', '/ops/reconcile', async (ctx) => {
     ctx.body = await scheduler.reconcileNow();
   });
-  router.post('/ops/interviews/:id/expire', async (ctx) => {
+  opsRoute(router, guard, 'POST', '/ops/interviews/:id/expire', async (ctx) => {
     ctx.body = await expireInterviewNow(c, String(ctx.params.id));
     scheduler.kickReconcile();
   });
-  router.post('/ops/deliver', async (ctx) => {
+  opsRoute(router, guard, 'POST', '/ops/deliver', async (ctx) => {
     ctx.body = await scheduler.deliverNow();
   });
   return router;

@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { exactRouter } from '../http/routing.js';
 import type { Container } from '../container.js';
 import { keys } from '../domain/keys.js';
 import type { StoredReport } from '../domain/reconcile.js';
@@ -9,7 +10,7 @@ const REPORT_ID = /^[A-Za-z0-9_-]{32}$/;
 
 /** PDF reports at unguessable URLs (the id is the capability), public so Workable can fetch them. */
 export function reportRoutes(c: Container): Router {
-  const router = new Router();
+  const router = exactRouter();
   router.get('/reports/:file', async (ctx) => {
     const file = String(ctx.params.file);
     const id = file.endsWith('.pdf') ? file.slice(0, -4) : '';

@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { exactRouter } from '../http/routing.js';
 import getRawBody from 'raw-body';
 import type { Container } from '../container.js';
 import { HttpError, notFound } from '../http/errors.js';
@@ -13,7 +14,7 @@ const WEBHOOK_LIMIT = '1mb';
  * "reconcile this one" mark, then a fast 2xx. Duplicates and out-of-order deliveries only repeat the mark.
  */
 export function webhookRoutes(c: Container, onMarked: () => void): Router {
-  const router = new Router();
+  const router = exactRouter();
   router.post('/webhooks/:upstream/:account', async (ctx) => {
     const account = c.accountById(String(ctx.params.account));
     if (!account || account.upstream.kind !== ctx.params.upstream || !account.webhooks) throw notFound('No webhook endpoint for this account');

@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { exactRouter } from '../http/routing.js';
 import type { Context } from 'koa';
 import type { AccountConfig } from '../config/types.js';
 import type { Container } from '../container.js';
@@ -25,7 +26,7 @@ async function loadInterview(c: Container, ctx: Context): Promise<InterviewRecor
 
 /** The endpoints Workable calls, all behind the account's Bearer token. */
 export function workableRoutes(c: Container): Router {
-  const router = new Router();
+  const router = exactRouter();
   router.use(['/interview-templates', '/interviews'], workableAuth(() => c.accounts()));
 
   router.get('/interview-templates', async (ctx) => {
