@@ -115,7 +115,7 @@ describe('operator routes: every spelling, with and without the ops token', func
               if (route.path === '/metrics' && method === 'GET') expect(ok.text).to.contain('# TYPE wvb_http_requests_total counter');
             }
             for (const path of others(route.path)) {
-              for (const auth of [{}, { authorization: `Bearer ${OPS_TOKEN}` }, { authorization: 'Bearer nope' }]) {
+              for (const auth of [{}, { authorization: `Bearer ${OPS_TOKEN}` }, { authorization: 'Bearer nope' }] as Array<Record<string, string>>) {
                 const res = await raw(b.url, method, path, { ...proxy, ...auth });
                 const label = `${method} ${path} ${'authorization' in auth ? 'with a token' : 'without a token'}`;
                 expect(res.status, label).to.equal(404);
