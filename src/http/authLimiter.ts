@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Context, Next } from 'koa';
+import { bearerToken } from './auth.js';
 import { HttpError } from './errors.js';
 
 /** Tuning of {@link AuthLimiter}. */
 export interface AuthLimiterOptions {
-  /** Failed attempts allowed per client within windowMs; the next request presenting a token gets 429. Default 20. */
+  /** Failed attempts allowed per key (client address, presented token) within windowMs; further failing attempts get 429. Default 20. */
   maxFailures?: number;
   /** The sliding window (ms). Default 60 000. */
   windowMs?: number;
@@ -32,10 +34,11 @@ export function clientKey(address: string | undefined): string {
 }
 
 /**
- * Counts failed authentication attempts per client address in this process's memory (each replica counts
- * on its own, so a client spreading guesses over N replicas gets N times the allowance: still a hard cap
- * on guessing, at no store cost on the hot path). Only failures are counted, so a correct token from
- * another address is never affected.
+ * Counts failed authentication attempts per key (client address, presented token hash) in this process's
+ * memory (each replica counts on its own, so a client spreading guesses over N replicas gets N times the
+ * allowance: still a hard cap on guessing, at no store cost on the hot path). Only failures are counted,
+ * and only failing attempts are ever refused, so a correct token is never affected. Memory is bounded by
+ * maxClients keys of at most maxFailures timestamps each.
  */
 export class AuthLimiter {
   private maxFailures: number;
@@ -90,24 +93,32 @@ export class AuthLimiter {
   }
 }
 
+/** The key a presented token is counted under: a prefix of its SHA-256, never the token itself. */
+export function tokenKey(token: string): string {
+  return `t:${createHash('sha256').update(token, 'utf8').digest('hex').slice(0, 32)}`;
+}
+
 /**
- * Middleware ahead of every authenticated route: a client past its allowance gets 429 with Retry-After for
- * any request that presents credentials (before the token is even looked at, so a lucky guess while
- * blocked teaches nothing); each 401 "Invalid Token" thrown below counts as one failure. Requests without
- * credentials are not guesses and pass through to their usual 401 Missing Token.
+ * Middleware ahead of every authenticated route. It never looks at a request whose token is valid: the
+ * token is checked first (below, in constant time), and only a 401 "Invalid Token" thrown there counts, so
+ * a correct token is always served, whoever else failed from the same address (Workable calls every
+ * provider from a few shared addresses; one customer's stale token must not lock out the others).
+ * A failing attempt is refused with 429 and Retry-After, instead of its 401, once its client address or its
+ * presented token (by hash: a stale token retried from many addresses) has failed maxFailures times within
+ * the window; refused attempts are not counted again. Requests without credentials are not guesses and
+ * keep their usual 401 Missing Token.
  */
 export function authFailureLimit(limiter: AuthLimiter) {
   return async (ctx: Context, next: Next): Promise<void> => {
-    // ctx.ip is the TCP peer unless server.trust_proxy_hops says a load balancer names the client.
-    const key = clientKey(ctx.ip);
-    if (ctx.get('authorization') !== '') {
-      const wait = limiter.retryAfterMs(key);
-      if (wait > 0) throw new HttpError(429, TOO_MANY_FAILURES, { 'Retry-After': String(Math.ceil(wait / 1000)) });
-    }
     try {
       await next();
     } catch (err) {
-      if (err instanceof HttpError && err.status === 401 && err.message === 'Invalid Token') limiter.recordFailure(key);
+      if (!(err instanceof HttpError && err.status === 401 && err.message === 'Invalid Token')) throw err;
+      // ctx.ip is the TCP peer unless server.trust_proxy_hops says a load balancer names the client.
+      const keys = [`a:${clientKey(ctx.ip)}`, tokenKey(bearerToken(ctx.get('authorization')) ?? '')];
+      const wait = Math.max(...keys.map((k) => limiter.retryAfterMs(k)));
+      if (wait > 0) throw new HttpError(429, TOO_MANY_FAILURES, { 'Retry-After': String(Math.ceil(wait / 1000)) });
+      for (const k of keys) limiter.recordFailure(k);
       throw err;
     }
   };

@@ -1,6 +1,6 @@
 /**
- * Tokens and abuse: failed authentication is limited per client address (429 with Retry-After) without
- * ever blocking a correct token from another address, and no token or secret reaches a log line or an
+ * Tokens and abuse: failed authentication is limited per client address and per presented token (429 with
+ * Retry-After) without ever blocking a correct token, and no token or secret reaches a log line or an
  * error body.
  */
 import http from 'node:http';
@@ -63,15 +63,16 @@ describe('auth limiter and secrets over HTTP', function () {
   });
   after(() => h.close());
 
-  it('answers 429 after 20 failures from one address, also to its correct token, never to another address', async () => {
+  it('answers 429 to failing attempts after 20 failures from one address, never to a correct token', async () => {
     const url = `${h.url}/interview-templates`;
     for (let i = 0; i < 20; i++) expect((await getFrom('127.0.0.1', url, `wrong-${i}`)).status).to.equal(401);
     const blocked = await getFrom('127.0.0.1', url, 'wrong-21');
     expect(blocked.status).to.equal(429);
     expect(blocked.text).to.equal(JSON.stringify({ status: 429, message: TOO_MANY_FAILURES }));
     expect(Number(blocked.retryAfter)).to.be.within(55, 60);
-    // A lucky guess while blocked teaches nothing: the right token gets the same 429 from that address.
-    expect((await getFrom('127.0.0.1', url, h.acme.token)).status).to.equal(429);
+    // Changed deliberately (issue 10, finding 2): a correct token is always served, even from that address,
+    // since Workable calls every provider from a few shared addresses.
+    expect((await getFrom('127.0.0.1', url, h.acme.token)).status).to.equal(200);
     // Another client is untouched, right token or wrong.
     expect((await getFrom('127.0.0.2', url, h.acme.token)).status).to.equal(200);
     expect((await getFrom('127.0.0.2', url, 'wrong')).status).to.equal(401);
