@@ -3,7 +3,7 @@ import { exactRouter } from './http/routing.js';
 import Koa from 'koa';
 import type { Context, Next } from 'koa';
 import type { Container } from './container.js';
-import { authFailureLimit } from './http/authLimiter.js';
+import { authFailureLimit, clientKey } from './http/authLimiter.js';
 import { errorMiddleware } from './http/errorMiddleware.js';
 import { HttpError } from './http/errors.js';
 import { loggedPath } from './http/logPath.js';
@@ -42,6 +42,29 @@ function requestContext(c: Container) {
   };
 }
 
+/**
+ * At most `max` requests in progress per client address (0: no limit), so one client's stalled bodies or
+ * slow calls cannot take every worker slot. Health probes are not counted. The map holds only clients with
+ * requests in progress, so it is bounded by the connection cap.
+ */
+function perClientConcurrency(max: number) {
+  const active = new Map<string, number>();
+  return async (ctx: Context, next: Next): Promise<void> => {
+    if (max <= 0 || ctx.path === '/healthz' || ctx.path === '/readyz') return next();
+    const key = clientKey(ctx.ip);
+    const n = active.get(key) ?? 0;
+    if (n >= max) throw new HttpError(429, 'Too many concurrent requests from this client; retry shortly', { 'Retry-After': '1' });
+    active.set(key, n + 1);
+    try {
+      await next();
+    } finally {
+      const left = (active.get(key) ?? 1) - 1;
+      if (left > 0) active.set(key, left);
+      else active.delete(key);
+    }
+  };
+}
+
 /** Builds the Koa app; it never listens (server.ts and the tests do). */
 export function createApp(c: Container, scheduler: Scheduler): Koa {
   // X-Forwarded-For is believed only for the configured number of proxy hops (ctx.ip); none by default.
@@ -59,6 +82,7 @@ export function createApp(c: Container, scheduler: Scheduler): Koa {
     // A request that began before the shutdown: answer it, but close its connection so the drain ends.
     if (c.shuttingDown) ctx.set('Connection', 'close');
   });
+  app.use(perClientConcurrency(c.config.server.maxRequestsPerClient));
   app.use(authFailureLimit(c.authLimiter));
   // Runs after the routers: nothing answered, so no route matched (allowedMethods has had its say on 405).
   app.use(async (ctx, next) => {

@@ -31,6 +31,8 @@ export interface Container extends ShareDeps {
   templates: TemplateCache;
   /** Failed authentication attempts per client address (in this process), for 429s to token guessers. */
   authLimiter: AuthLimiter;
+  /** Bad webhook signatures per account (in this process): beyond the limit, unsigned/bad ones get 429. */
+  webhookSignatureLimiter: AuthLimiter;
   createDeps: CreateDeps;
   accounts(): readonly AccountConfig[];
   accountById(id: string): AccountConfig | undefined;
@@ -81,6 +83,7 @@ export function createContainer(opts: ContainerOptions): Container {
     metrics,
     templates,
     authLimiter: new AuthLimiter(),
+    webhookSignatureLimiter: new AuthLimiter({ maxFailures: opts.config.webhooks.badSignatureLimit, windowMs: opts.config.webhooks.badSignatureWindowMs }),
     now,
     shuttingDown: false,
     callbackClient,

@@ -18,6 +18,8 @@ export interface Metrics {
   delivery(outcome: DeliveryOutcome): void;
   poll(account: string, outcome: PollOutcome, seconds?: number, changes?: number): void;
   webhookSignatureFailure(upstream: string): void;
+  /** A webhook refused before or instead of its signature check: "too_large", "timeout", "signature_limited". */
+  webhookRefused(upstream: string, reason: string): void;
   /** The text exposition format and its content type. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -47,6 +49,8 @@ export function createMetrics(opts: MetricsOptions): Metrics {
   const pollChanges = new Counter({ name: 'wvb_poll_changes_total', help: 'Changed interviews reported by the upstream to poll cycles, by account.', labelNames: ['account'], registers });
   const signatureFailures = new Counter({ name: 'wvb_webhook_signature_failures_total', help: 'Webhooks refused for a bad or missing signature, by upstream.', labelNames: ['upstream'], registers });
 
+  const webhooksRefused = new Counter({ name: 'wvb_webhooks_refused_total', help: 'Webhooks refused for their size, a stalled body, or too many bad signatures for the account, by upstream and reason.', labelNames: ['upstream', 'reason'], registers });
+
   const store = opts.store;
   // Gauges read on scrape, so they are right on every replica without bookkeeping. An unreachable store
   // reports NaN (unknown) rather than a reassuring 0, and wvb_store_up says why.
@@ -71,6 +75,7 @@ export function createMetrics(opts: MetricsOptions): Metrics {
       if (changes !== undefined) pollChanges.inc({ account }, changes);
     },
     webhookSignatureFailure: (upstream) => signatureFailures.inc({ upstream }),
+    webhookRefused: (upstream, reason) => webhooksRefused.inc({ upstream, reason }),
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 }

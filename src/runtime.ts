@@ -60,6 +60,7 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
   server.requestTimeout = config.server.requestTimeoutMs;
   server.headersTimeout = config.server.headersTimeoutMs;
   server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
+  if (config.server.maxConnections > 0) server.maxConnections = config.server.maxConnections;
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, () => resolveListen());

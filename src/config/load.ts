@@ -134,6 +134,8 @@ export function parseConfig(src: ConfigSources): ConfigResult {
       shutdownTimeoutMs: f.server.shutdown_timeout_ms,
       bodyLimitBytes: f.server.body_limit_bytes,
       trustProxyHops: env.TRUST_PROXY_HOPS !== undefined ? Number(env.TRUST_PROXY_HOPS) : f.server.trust_proxy_hops,
+      maxConnections: f.server.max_connections,
+      maxRequestsPerClient: f.server.max_requests_per_client,
     },
     store: redisUrl
       ? { kind: 'redis', url: redisUrl, prefix: env.REDIS_PREFIX ?? f.store.prefix }
@@ -153,6 +155,12 @@ export function parseConfig(src: ConfigSources): ConfigResult {
     poller: { cron: f.poller.cron, overlapMs: f.poller.overlap_ms, initialLookbackMs: f.poller.initial_lookback_ms },
     expiry: { cron: f.expiry.cron },
     reconcile: { concurrency: f.reconcile.concurrency, batchSize: f.reconcile.batch_size },
+    webhooks: {
+      maxBodyBytes: f.webhooks.max_body_bytes,
+      bodyTimeoutMs: f.webhooks.body_timeout_ms,
+      badSignatureLimit: f.webhooks.bad_signature_limit,
+      badSignatureWindowMs: f.webhooks.bad_signature_window_ms,
+    },
     reports: { retentionDays: f.reports.retention_days },
     ops: { token: secret(bridgeFile, 'ops.token', f.ops.token, false), allowUnauthenticatedLocal: true },
     logging: {

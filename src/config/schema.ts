@@ -27,6 +27,8 @@ export const bridgeFileSchema = Joi.object({
     shutdown_timeout_ms: ms.default(15000),
     body_limit_bytes: Joi.number().integer().min(1024).max(10 * 1024 * 1024).default(102400),
     trust_proxy_hops: Joi.number().integer().min(0).max(5).default(0),
+    max_connections: Joi.number().integer().min(0).max(1000000).default(1024),
+    max_requests_per_client: Joi.number().integer().min(0).max(100000).default(64),
   }).default(),
   store: Joi.object({
     kind: Joi.string().valid('sqlite', 'redis').default('sqlite'),
@@ -61,6 +63,12 @@ export const bridgeFileSchema = Joi.object({
   reconcile: Joi.object({
     concurrency: Joi.number().integer().min(1).max(128).default(16),
     batch_size: Joi.number().integer().min(1).max(10000).default(200),
+  }).default(),
+  webhooks: Joi.object({
+    max_body_bytes: Joi.number().integer().min(1024).max(1024 * 1024).default(65536),
+    body_timeout_ms: ms.min(100).default(10000),
+    bad_signature_limit: Joi.number().integer().min(1).max(100000).default(20),
+    bad_signature_window_ms: ms.min(1000).default(60000),
   }).default(),
   reports: Joi.object({ retention_days: Joi.number().integer().min(1).max(3650).default(365) }).default(),
   ops: Joi.object({ token: secretRef.default({ env: 'OPS_TOKEN' }) }).default(),

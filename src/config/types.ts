@@ -65,6 +65,10 @@ export interface BridgeConfig {
     bodyLimitBytes: number;
     /** Reverse proxies in front of the bridge whose X-Forwarded-For entries name the client (0: none). */
     trustProxyHops: number;
+    /** Open TCP connections at once (0: unlimited); beyond it new connections are closed at once. */
+    maxConnections: number;
+    /** Requests in progress at once from one client address (0: unlimited); beyond it 429. */
+    maxRequestsPerClient: number;
   };
   store: { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string; prefix: string };
   templatesCacheMs: number;
@@ -88,6 +92,8 @@ export interface BridgeConfig {
   expiry: { cron: string };
   /** Interviews reconciled at once (each is one or two upstream reads), and taken per run. */
   reconcile: { concurrency: number; batchSize: number };
+  /** Unauthenticated webhook input: body cap and read deadline, and the bad-signature limit per account. */
+  webhooks: { maxBodyBytes: number; bodyTimeoutMs: number; badSignatureLimit: number; badSignatureWindowMs: number };
   reports: { retentionDays: number };
   ops: { token?: string; allowUnauthenticatedLocal: boolean };
   logging: { level: string; pretty: boolean };

@@ -6,8 +6,11 @@ import { HttpError, notFound } from '../http/errors.js';
 import { interviewIdForHint } from '../jobs/pollOnce.js';
 import { markForReconcile } from '../jobs/reconcileDue.js';
 import type { ChangeHint } from '../upstreams/types.js';
+import { SIGNATURE_HEADER } from '../upstreams/hireflix/webhook.js';
+import { VERVOE_SIGNATURE_HEADER } from '../upstreams/vervoe/webhook.js';
 
-const WEBHOOK_LIMIT = '1mb';
+/** The header each upstream signs its webhooks in (an absent one is an unsigned request). */
+const SIGNATURE_HEADERS: Record<string, string> = { hireflix: SIGNATURE_HEADER, vervoe: VERVOE_SIGNATURE_HEADER };
 
 /**
  * Upstream webhooks: signature first (over the exact bytes received, in constant time), then a durable
@@ -18,16 +21,48 @@ export function webhookRoutes(c: Container, onMarked: () => void): Router {
   router.post('/webhooks/:upstream/:account', async (ctx) => {
     const account = c.accountById(String(ctx.params.account));
     if (!account || account.upstream.kind !== ctx.params.upstream || !account.webhooks) throw notFound('No webhook endpoint for this account');
+    const upstreamKind = account.upstream.kind;
+    const limits = c.config.webhooks;
+    const refuse = (status: number, reason: string, message: string, headers: Record<string, string> = {}): HttpError => {
+      c.metrics.webhookRefused(upstreamKind, reason);
+      // The rest of an unread body is not worth reading: close the connection after the answer.
+      ctx.set('Connection', 'close');
+      return new HttpError(status, message, headers);
+    };
+    const limited = (): HttpError | undefined => {
+      const wait = c.webhookSignatureLimiter.retryAfterMs(account.id);
+      return wait > 0 ? refuse(429, 'signature_limited', 'Too many webhooks with a bad signature for this account; retry later', { 'Retry-After': String(Math.ceil(wait / 1000)) }) : undefined;
+    };
+    // An unsigned request for an account past its bad-signature allowance is refused before its body is read.
+    if (!ctx.get(SIGNATURE_HEADERS[upstreamKind] ?? 'x-hireflix-signature')) {
+      const refused = limited();
+      if (refused) throw refused;
+    }
+    const declared = ctx.get('content-length');
+    if (declared !== '' && Number(declared) > limits.maxBodyBytes) throw refuse(413, 'too_large', `Request body too large: at most ${limits.maxBodyBytes} bytes`);
     let raw: Buffer;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      raw = await getRawBody(ctx.req, { limit: WEBHOOK_LIMIT, length: ctx.get('content-length') || undefined });
+      raw = await Promise.race([
+        getRawBody(ctx.req, { limit: limits.maxBodyBytes, length: declared || undefined }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(Object.assign(new Error('body timeout'), { status: 408 })), limits.bodyTimeoutMs);
+        }),
+      ]);
     } catch (err) {
-      const status = (err as { status?: number }).status === 413 ? 413 : 400;
-      throw new HttpError(status, status === 413 ? 'Request body too large' : 'Could not read the request body');
+      const status = (err as { status?: number }).status;
+      if (status === 413) throw refuse(413, 'too_large', `Request body too large: at most ${limits.maxBodyBytes} bytes`);
+      if (status === 408) throw refuse(408, 'timeout', 'Request Timeout: the webhook body did not arrive in time');
+      throw new HttpError(400, 'Could not read the request body');
+    } finally {
+      clearTimeout(timer);
     }
     const upstream = c.upstreamFor(account);
     if (!upstream.verifyWebhook(raw, ctx.headers)) {
       ctx.state.webhookSignatureFailure = true;
+      const refused = limited();
+      if (refused) throw refused;
+      c.webhookSignatureLimiter.recordFailure(account.id);
       throw new HttpError(401, 'Invalid Signature');
     }
     let hint: ChangeHint;
