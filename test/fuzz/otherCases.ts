@@ -118,7 +118,7 @@ export function webhookCase(ctx: WebhookContext): fc.Arbitrary<Case> {
     // 1 MB bodies: rare, so the run stays fast.
     { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 200_000 }), requestId).map(([extra, rid]) => {
       const big = `{"event":"x","data":{"id":"${'i'.repeat(1024 * 1024 + extra)}"}}`;
-      return errCase('oversized', { method: 'POST', path, headers: headers('application/json', sign(ctx.secret, big), rid, {}), body: big }, rid, 413, 'Request body too large');
+      return errCase('oversized', { method: 'POST', path, headers: headers('application/json', sign(ctx.secret, big), rid, {}), body: big }, rid, 413, 'Request body too large: at most 65536 bytes'); // webhooks.max_body_bytes default (was 1 MB, no size in the message)
     }) },
   );
 }
