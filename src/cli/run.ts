@@ -5,6 +5,7 @@
  * start in a fraction of the time.
  */
 import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import type { CommandSpec } from './command.js';
 import { accountsList } from './commands/accounts.js';
 import { configValidate } from './commands/config.js';
@@ -54,6 +55,28 @@ function resolve(argv: string[]): { spec?: CommandSpec; rest: string[]; help?: s
   throw new UsageError(second === undefined ? `"${first}" needs a subcommand` : `unknown command "${first} ${second}"`, groupUsage(first));
 }
 
+/** The shape of an interview id the bridge issued with a leading "-" (22 base64url characters). */
+const DASH_ID = /^-[A-Za-z0-9_-]{21}$/;
+const PLACEHOLDER = /\u0000id(\d+)\u0000/g;
+
+/**
+ * Interview ids are base64url, and ids issued before they stopped starting with "-" (about one in 32) look
+ * like a bundle of short options to parseArgs. Arguments of exactly that shape that are not one of the
+ * command's own options are swapped for placeholders before parsing and put back after, so
+ * `interview show -yEfi2mSifxQ43PM7p9JlA` and `--interview -yEf…` work as written (and `-- <id>` still does).
+ */
+function shieldIds(args: string[], options: NonNullable<ParseArgsConfig['options']>): { args: string[]; restore: (s: string) => string } {
+  const own = new Set(Object.entries(options).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]));
+  const held: string[] = [];
+  const end = args.indexOf('--');
+  const shielded = args.map((a, i) => {
+    if ((end !== -1 && i > end) || own.has(a) || !DASH_ID.test(a)) return a;
+    held.push(a);
+    return `\u0000id${held.length - 1}\u0000`;
+  });
+  return { args: shielded, restore: (s) => s.replace(PLACEHOLDER, (_, n: string) => held[Number(n)] ?? '') };
+}
+
 async function dispatch(argv: string[], io: Io): Promise<number> {
   const { spec, rest, help } = resolve(argv);
   if (help !== undefined || !spec) {
@@ -61,10 +84,16 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     return EXIT_OK;
   }
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  const options = { ...spec.options, help: { type: 'boolean' as const, short: 'h' } };
+  const ids = shieldIds(rest, options);
   try {
-    parsed = parseArgs({ args: rest, options: { ...spec.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const raw = parseArgs({ args: ids.args, options, allowPositionals: true, strict: true });
+    parsed = {
+      values: Object.fromEntries(Object.entries(raw.values).map(([k, v]) => [k, typeof v === 'string' ? ids.restore(v) : (v as boolean | undefined)])),
+      positionals: raw.positionals.map(ids.restore),
+    };
   } catch (err) {
-    throw new UsageError((err as Error).message, spec.usage);
+    throw new UsageError(ids.restore((err as Error).message), spec.usage);
   }
   if (parsed.values.help === true) {
     io.out(spec.usage);
