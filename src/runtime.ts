@@ -147,6 +147,7 @@ async function startSandbox(config: BridgeConfig, logger: Logger) {
     webhookSecret: sb.webhookSecret,
     // Registered at start-up, so the sandbox lists the webhook `cli doctor` expects (docs/operations.md).
     webhookUrl: `${config.server.publicBaseUrl}/webhooks/hireflix/demo`,
+    stateFile: sb.stateFile,
   });
   const url = await sandbox.listen(sb.port, '127.0.0.1');
   logger.info({ url }, 'Hireflix sandbox listening');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import type Joi from 'joi';
 import { parse as parseYaml } from 'yaml';
 import { parseMappingProfile } from './mappingSchema.js';
@@ -170,7 +171,18 @@ export function parseConfig(src: ConfigSources): ConfigResult {
     accounts,
     mappings,
     ...(sandboxMode
-      ? { sandbox: { port: sandboxPort, apiKey: sb.apiKey, webhookSecret: sb.webhookSecret, workableToken: sb.workableToken, inboundToken: sb.inboundToken } }
+      ? {
+          sandbox: {
+            port: sandboxPort,
+            apiKey: sb.apiKey,
+            webhookSecret: sb.webhookSecret,
+            workableToken: sb.workableToken,
+            inboundToken: sb.inboundToken,
+            // Beside the SQLite file (the data directory), so the simulator and the store are kept, or
+            // deleted, together: a restarted bridge finds the invitations its interviews point at.
+            stateFile: join(dirname(env.SQLITE_PATH ?? f.store.sqlite_path), 'hireflix-sandbox.json'),
+          },
+        }
       : {}),
   };
   return { config: deepFreeze(config), problems: [] };

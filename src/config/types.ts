@@ -99,6 +99,6 @@ export interface BridgeConfig {
   logging: { level: string; pretty: boolean };
   accounts: AccountConfig[];
   mappings: Record<string, MappingProfile>;
-  /** Set only in sandbox mode: the embedded Hireflix simulator. */
-  sandbox?: { port: number; apiKey: string; webhookSecret: string; workableToken: string; inboundToken: string };
+  /** Set only in sandbox mode: the embedded Hireflix simulator, its records kept in `stateFile`. */
+  sandbox?: { port: number; apiKey: string; webhookSecret: string; workableToken: string; inboundToken: string; stateFile: string };
 }

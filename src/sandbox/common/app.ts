@@ -26,10 +26,11 @@ export function sandboxErrorMiddleware(toBody: ErrorBody): Koa.Middleware {
   };
 }
 
-/** Creates the app with `routers` mounted in order. */
-export function createSandboxApp(toBody: ErrorBody, routers: readonly Router[]): Koa {
+/** Creates the app with `routers` mounted in order; `outer` middleware (e.g. persistence) runs around all of it. */
+export function createSandboxApp(toBody: ErrorBody, routers: readonly Router[], outer: readonly Koa.Middleware[] = []): Koa {
   const app = new Koa();
   app.silent = true;
+  for (const m of outer) app.use(m);
   app.use(sandboxErrorMiddleware(toBody));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb' }));
   for (const router of routers) app.use(router.routes());

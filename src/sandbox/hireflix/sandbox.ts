@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import { createSandboxApp, type ErrorBody } from '../common/app.js';
 import { createSandboxListener, type SandboxHandle } from '../common/listener.js';
+import { persistToFile } from '../common/persist.js';
 import { controlRouter } from './control.js';
 import { graphqlHandler } from './graphqlRoute.js';
 import type { SandboxPositionSeed } from './model.js';
@@ -28,6 +29,11 @@ export interface HireflixSandboxOptions {
   sdl?: string;
   /** False: introspection queries fail validation, as on servers that turn it off. Default true. */
   introspection?: boolean;
+  /**
+   * A JSON file that keeps the records (positions, interviews, invitation counts, share links) across a
+   * restart: loaded when it exists, saved after every request that can change them. None: in memory only.
+   */
+  stateFile?: string;
 }
 
 export interface HireflixSandbox extends SandboxHandle<SandboxState> {
@@ -54,7 +60,8 @@ export function createHireflixSandbox(opts: HireflixSandboxOptions = {}): Hirefl
     stats: state.stats,
     latencyMs: state.latencyMs,
   }));
-  const app = createSandboxApp(errorBody, [api, controlRouter(state), pagesRouter(state)]);
+  const persisted = opts.stateFile !== undefined ? persistToFile('hireflix', opts.stateFile, state) : undefined;
+  const app = createSandboxApp(errorBody, [api, controlRouter(state), pagesRouter(state)], persisted ? [persisted.middleware] : []);
 
   return {
     app,

@@ -7,7 +7,7 @@ import { createFaultInjector, type FaultInjector } from '../common/faults.js';
 import type { GraphqlStats } from './graphqlRoute.js';
 import { DEFAULT_POSITIONS, type SandboxPositionSeed } from './model.js';
 import { createRootValue, type ShareLinkRecord } from './resolvers.js';
-import { createSandboxStore, type SandboxStore } from './store.js';
+import { createSandboxStore, type SandboxStore, type StoreSnapshot } from './store.js';
 import { webhookData } from './views.js';
 import { createWebhookSender, type WebhookSender } from './webhooks.js';
 import { buildSchema, type GraphQLSchema } from 'graphql';
@@ -41,6 +41,9 @@ export interface SandboxState {
   setBaseUrl(url: string): void;
   rootValue(): unknown;
   reset(): void;
+  /** The records kept across a restart (interviews, positions, share links), and the way back. */
+  snapshot(): unknown;
+  restore(data: unknown): void;
 }
 
 /** Builds the sandbox state. The base URL defaults to a placeholder until the server listens. */
@@ -86,6 +89,14 @@ export function createSandboxState(opts: SandboxStateOptions): SandboxState {
       stats.byOperation = {};
       shares.clear();
       webhooks.clear();
+    },
+    // Webhook settings are not kept: the start-up options (and the bridge, in sandbox mode) set them again.
+    snapshot: () => ({ store: store.snapshot(), shares: [...shares.entries()] }),
+    restore(data) {
+      const d = data as { store: StoreSnapshot; shares: Array<[string, ShareLinkRecord]> };
+      store.loadSnapshot(d.store);
+      shares.clear();
+      for (const [k, v] of d.shares) shares.set(k, v);
     },
   };
 }

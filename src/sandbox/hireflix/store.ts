@@ -50,6 +50,14 @@ export function isValidScore(score: unknown): score is number | null {
 
 export type SandboxStore = ReturnType<typeof createSandboxStore>;
 
+/** What a Hireflix sandbox keeps across a restart (see common/persist.ts). */
+export interface StoreSnapshot {
+  positions: SandboxPosition[];
+  interviews: SandboxInterview[];
+  invitations: Array<[string, number]>;
+  quota: number | null;
+}
+
 interface PositionIndex {
   members: Set<SandboxInterview>;
   /** How many interviews of the position carry each external id / lower-cased e-mail. */
@@ -227,6 +235,24 @@ export function createSandboxStore(opts: StoreOptions) {
     }),
     setQuota(remaining: number | null): void {
       quota = remaining;
+    },
+    /** The records as plain JSON (common/persist.ts): positions with their question ids, interviews, counts. */
+    snapshot(): StoreSnapshot {
+      return { positions, interviews: [...interviews.values()], invitations: [...invitations.entries()], quota };
+    },
+    /** Replaces every record with a snapshot's (a simulator restarted on its state file). */
+    loadSnapshot(snap: StoreSnapshot): void {
+      positions = snap.positions;
+      interviews.clear();
+      byPosition.clear();
+      for (const iv of snap.interviews) {
+        interviews.set(iv.id, iv);
+        indexAdd(iv, 1);
+      }
+      invitations.clear();
+      for (const [k, n] of snap.invitations) invitations.set(k, n);
+      quota = snap.quota;
+      version += 1;
     },
     reset(seeds: SandboxPositionSeed[]): void {
       positions = seedPositions(seeds);

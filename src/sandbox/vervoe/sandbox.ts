@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSandboxApp, type ErrorBody } from '../common/app.js';
 import { createSandboxListener, type SandboxHandle } from '../common/listener.js';
+import { persistToFile } from '../common/persist.js';
 import { apiRouter } from './api.js';
 import { controlRouter } from './control.js';
 import type { VervoeAssessment } from './model.js';
@@ -27,6 +28,8 @@ export interface VervoeSandboxOptions {
   webhookRetryDelayMs?: number;
   /** Clock in epoch ms, for tests. */
   now?: () => number;
+  /** A JSON file that keeps the candidate assessments across a restart (see common/persist.ts). */
+  stateFile?: string;
 }
 
 export interface VervoeSandbox extends SandboxHandle<VervoeSandboxState> {
@@ -48,7 +51,8 @@ export function createVervoeSandbox(opts: VervoeSandboxOptions = {}): VervoeSand
   const secretKey = opts.secretKey ?? randomBytes(18).toString('base64url');
   const webhookSecret = opts.webhookSecret ?? randomBytes(24).toString('base64url');
   const state = createVervoeSandboxState({ ...opts, apiKey, secretKey, webhookSecret });
-  const app = createSandboxApp(errorBody, [apiRouter(state), controlRouter(state)]);
+  const persisted = opts.stateFile !== undefined ? persistToFile('vervoe', opts.stateFile, state) : undefined;
+  const app = createSandboxApp(errorBody, [apiRouter(state), controlRouter(state)], persisted ? [persisted.middleware] : []);
 
   return {
     app,

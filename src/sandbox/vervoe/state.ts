@@ -25,6 +25,9 @@ export interface VervoeSandboxState {
   onRevoke(fn: () => void): void;
   onReset(fn: () => void): void;
   reset(): void;
+  /** The records kept across a restart (candidate assessments, invitation e-mails), and the way back. */
+  snapshot(): unknown;
+  restore(data: unknown): void;
 }
 
 /** Builds the state; `now` defaults to the wall clock. */
@@ -65,5 +68,9 @@ export function createVervoeSandboxState(opts: VervoeSandboxStateOptions): Vervo
       stats.byOperation = {};
       resetters.forEach((fn) => fn());
     },
+    // Issued API tokens are not kept: after a restart they are unknown, as expired ones are, and a client
+    // asks for a new one. Webhook settings come from the start-up options again.
+    snapshot: () => store.snapshot(),
+    restore: (data) => store.restore(data as Parameters<VervoeSandboxStore['restore']>[0]),
   };
 }

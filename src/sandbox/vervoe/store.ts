@@ -164,6 +164,18 @@ export class VervoeSandboxStore {
     this.byUuid.delete(uuid);
   }
 
+  /** The records as plain JSON (common/persist.ts). */
+  snapshot(): { assessments: VervoeCandidateAssessment[]; emails: Array<[string, number]> } {
+    return { assessments: this.all(), emails: [...this.emails.entries()] };
+  }
+
+  /** Replaces every record with a snapshot's (a simulator restarted on its state file). */
+  restore(snap: { assessments: VervoeCandidateAssessment[]; emails: Array<[string, number]> }): void {
+    this.reset();
+    for (const ca of snap.assessments) this.byUuid.set(ca.uuid, ca);
+    for (const [k, n] of snap.emails) this.emails.set(k, n);
+  }
+
   reset(): void {
     this.byUuid.clear();
     this.emails.clear();
