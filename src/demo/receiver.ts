@@ -36,8 +36,8 @@ function render(r: Received): string {
   return lines.join('\n');
 }
 
-/** Starts the receiver on an ephemeral loopback port; `print` gets each request as it arrives. */
-export async function startDemoReceiver(print: (text: string) => void): Promise<DemoReceiver> {
+/** Starts the receiver on a loopback port (default: an ephemeral one); `print` gets each request as it arrives. */
+export async function startDemoReceiver(print: (text: string) => void, port = 0): Promise<DemoReceiver> {
   const received: Received[] = [];
   const waiters = new Set<() => void>();
   const server = http.createServer((req, res) => {
@@ -58,7 +58,10 @@ export async function startDemoReceiver(print: (text: string) => void): Promise<
       for (const w of waiters) w();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received,
