@@ -35,11 +35,22 @@ export interface StartOptions {
   processMetrics?: boolean;
   /** Where the bridge's own logger writes (default stdout); tests capture lines here. Ignored with `logger`. */
   logDestination?: DestinationStream;
+  /** parseConfig's warnings, logged once at start-up. */
+  configWarnings?: readonly string[];
+}
+
+/** A listen error an operator can act on: which port, which setting moves it. Others pass unchanged. */
+function listenError(err: unknown, port: number, host: string, setting: string, what: string): Error {
+  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    return new Error(`port ${port} on ${host} (${what}) is already in use: stop the process listening there, or set ${setting} to a free port`);
+  }
+  return err as Error;
 }
 
 /** Builds and starts everything the configuration asks for. Used by server.ts and by component tests. */
 export async function startBridge(config: BridgeConfig, opts: StartOptions = {}): Promise<RunningBridge> {
   const logger = opts.logger ?? createLogger({ ...config.logging, secrets: configSecrets(config), ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
+  for (const w of opts.configWarnings ?? []) logger.warn({ problem: w }, 'configuration warning');
   let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
   if (config.sandbox) sandbox = await startSandbox(config, logger);
 
@@ -61,10 +72,16 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
   server.headersTimeout = config.server.headersTimeoutMs;
   server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
   if (config.server.maxConnections > 0) server.maxConnections = config.server.maxConnections;
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(config.server.port, config.server.host, () => resolveListen());
-  });
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(config.server.port, config.server.host, () => resolveListen());
+    });
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    await sandbox?.close().catch(() => undefined);
+    throw listenError(err, config.server.port, config.server.host, 'PORT (or server.port in bridge.yaml)', 'the bridge');
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   logger.info({ url, store: store.kind, mode: config.mode, accounts: config.accounts.map((a) => a.id) }, 'bridge listening');
@@ -149,7 +166,13 @@ async function startSandbox(config: BridgeConfig, logger: Logger) {
     webhookUrl: `${config.server.publicBaseUrl}/webhooks/hireflix/demo`,
     stateFile: sb.stateFile,
   });
-  const url = await sandbox.listen(sb.port, '127.0.0.1');
+  let url: string;
+  try {
+    url = await sandbox.listen(sb.port, '127.0.0.1');
+  } catch (err) {
+    await sandbox.close().catch(() => undefined);
+    throw listenError(err, sb.port, '127.0.0.1', 'SANDBOX_PORT', 'the built-in Hireflix simulator');
+  }
   logger.info({ url }, 'Hireflix sandbox listening');
   return { url, close: () => sandbox.close() };
 }
@@ -158,7 +181,7 @@ function announceSandbox(logger: Logger, config: BridgeConfig, url: string, sand
   const sb = config.sandbox!;
   logger.warn(
     { mode: 'sandbox' },
-    'SANDBOX MODE: no config/accounts.yaml, so the bridge serves one demo account against a local Hireflix simulator. Not for production.',
+    `SANDBOX MODE (${sb.why}): the bridge serves one demo account against a local Hireflix simulator. Not for production.`,
   );
   // The demo credentials are printed on purpose: they only open a local, simulated account.
   process.stdout.write(

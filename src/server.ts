@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     process.stderr.write(`Configuration has ${parsed.problems.length} problem(s):\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(2);
   }
-  const bridge = await startBridge(parsed.config, { configDir, watchMappings: true, processMetrics: true });
+  const bridge = await startBridge(parsed.config, { configDir, watchMappings: true, processMetrics: true, configWarnings: parsed.warnings });
   let stopping = false;
   const stop = (signal: string): void => {
     // A second signal (an impatient Ctrl-C) skips the drain.

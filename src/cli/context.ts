@@ -36,6 +36,11 @@ function readOnlySandboxSecrets(env: Record<string, string | undefined>, dataDir
 
 /** Reads and validates the configuration; throws ConfigError listing every problem with file and key. */
 export function loadConfig(env: Record<string, string | undefined>): BridgeConfig {
+  return loadConfigWithWarnings(env).config;
+}
+
+/** loadConfig, plus the warnings a valid configuration may carry (e.g. no https public_base_url). */
+export function loadConfigWithWarnings(env: Record<string, string | undefined>): { config: BridgeConfig; warnings: string[] } {
   const dirName = env.CONFIG_DIR ?? 'config';
   const dataDir = resolve(dirname(env.SQLITE_PATH ?? 'data/bridge.sqlite'));
   let sources: ConfigSources;
@@ -46,7 +51,7 @@ export function loadConfig(env: Record<string, string | undefined>): BridgeConfi
   }
   const parsed = parseConfig({ ...sources, dir: dirName, stdoutIsTTY: false });
   if (!parsed.config) throw new ConfigError(parsed.problems);
-  return parsed.config;
+  return { config: parsed.config, warnings: parsed.warnings };
 }
 
 /** A description of the configured store that never includes the Redis URL (it may carry a password). */

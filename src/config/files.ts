@@ -3,10 +3,21 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import type { ConfigSources } from './load.js';
 
-const readIfExists = (path: string): string | undefined => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+/**
+ * The file `<base>.yaml` or `<base>.yml` (mapping profiles accept both, so these do too): its text and the
+ * names found. Both present is a problem parseConfig reports, rather than one of them silently winning.
+ */
+function readEither(dir: string, base: string): { text?: string; names: string[] } {
+  const names = [`${base}.yaml`, `${base}.yml`].filter((n) => existsSync(join(dir, n)));
+  const first = names[0];
+  return first === undefined ? { names } : { text: readFileSync(join(dir, first), 'utf8'), names };
+}
 
 /** Reads every configuration file under `dir` (missing ones are simply absent). */
 export function readConfigSources(dir: string, env: Record<string, string | undefined>, sandboxSecrets: ConfigSources['sandboxSecrets']): ConfigSources {
+  const base = { dir, mappings: {}, env, readSecretFile: (p: string) => readFileSync(p, 'utf8'), sandboxSecrets, stdoutIsTTY: Boolean(process.stdout.isTTY) };
+  // A folder that is not there would otherwise read as "no accounts file" (sandbox mode) and "no mapping".
+  if (!existsSync(dir)) return { ...base, dirMissing: true };
   const mappingsDir = join(dir, 'mappings');
   const mappings: Record<string, string> = {};
   if (existsSync(mappingsDir)) {
@@ -14,15 +25,14 @@ export function readConfigSources(dir: string, env: Record<string, string | unde
       if (f.endsWith('.yaml') || f.endsWith('.yml')) mappings[f.replace(/\.ya?ml$/, '')] = readFileSync(join(mappingsDir, f), 'utf8');
     }
   }
+  const bridge = readEither(dir, 'bridge');
+  const accounts = readEither(dir, 'accounts');
   return {
-    dir,
-    bridgeYaml: readIfExists(join(dir, 'bridge.yaml')),
-    accountsYaml: readIfExists(join(dir, 'accounts.yaml')),
+    ...base,
+    ...(bridge.text !== undefined ? { bridgeYaml: bridge.text } : {}),
+    ...(accounts.text !== undefined ? { accountsYaml: accounts.text } : {}),
+    fileNames: { bridge: bridge.names, accounts: accounts.names },
     mappings,
-    env,
-    readSecretFile: (p) => readFileSync(p, 'utf8'),
-    sandboxSecrets,
-    stdoutIsTTY: Boolean(process.stdout.isTTY),
   };
 }
 

@@ -21,9 +21,17 @@ export interface ConfigSources {
   sandboxSecrets: { inboundToken: string; workableToken: string; apiKey: string; webhookSecret: string };
   /** Whether stdout is a terminal (readable logs by default). */
   stdoutIsTTY?: boolean;
+  /** The configuration folder itself does not exist (a wrong CONFIG_DIR). */
+  dirMissing?: boolean;
+  /** Which of `<name>.yaml` / `<name>.yml` were found (default: `<name>.yaml` when its text is given). */
+  fileNames?: { bridge: string[]; accounts: string[] };
 }
 
-export type ConfigResult = { config: BridgeConfig; problems: [] } | { config?: undefined; problems: string[] };
+/**
+ * A valid configuration comes with warnings: things that work but are almost certainly not what a
+ * production operator wants (they are logged at start-up and printed by `cli config validate`).
+ */
+export type ConfigResult = { config: BridgeConfig; problems: []; warnings: string[] } | { config?: undefined; problems: string[]; warnings?: undefined };
 
 export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
@@ -31,14 +39,24 @@ function joiProblems(file: string, error: Joi.ValidationError | undefined): stri
   return (error?.details ?? []).map((d) => `${file}: ${d.path.join('.') || '(root)'}: ${d.message.replace(/^"[^"]*" /, '')}`);
 }
 
+/** A file that is there but is not YAML: already reported, so nothing more is said about its keys. */
+const NOT_YAML = Symbol('not YAML');
+
 function readYaml(file: string, text: string | undefined, problems: string[]): unknown {
   if (text === undefined) return undefined;
   try {
     return parseYaml(text) ?? {};
   } catch (err) {
     problems.push(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
-    return undefined;
+    return NOT_YAML;
   }
+}
+
+/** The folder named in messages, and what to do, when it does not exist. */
+function missingDirProblem(src: ConfigSources): string {
+  return src.env.CONFIG_DIR !== undefined
+    ? `CONFIG_DIR=${src.env.CONFIG_DIR}: no such folder: set CONFIG_DIR to the folder that holds bridge.yaml, accounts.yaml and mappings/`
+    : `${src.dir}: no such folder in the working directory (CONFIG_DIR is not set): run from the project folder, or set CONFIG_DIR to the folder that holds bridge.yaml, accounts.yaml and mappings/`;
 }
 
 /** Sandbox mode: no accounts file, or BRIDGE_MODE=sandbox. Known before any sandbox credential is made. */
@@ -51,10 +69,16 @@ export function isSandboxMode(src: Pick<ConfigSources, 'accountsYaml' | 'env'>):
  * files through the injected reader. Lists every problem with file and key rather than stopping at the first.
  */
 export function parseConfig(src: ConfigSources): ConfigResult {
+  if (src.dirMissing) return { problems: [missingDirProblem(src)] };
   const problems: string[] = [];
-  const bridgeFile = `${src.dir}/bridge.yaml`;
-  const accountsFile = `${src.dir}/accounts.yaml`;
+  const names = src.fileNames ?? { bridge: [], accounts: [] };
+  for (const found of [names.bridge, names.accounts]) {
+    if (found.length > 1) problems.push(`${src.dir}/${found.join(' and ')}: both exist: keep one (the bridge reads either name, never both)`);
+  }
+  const bridgeFile = `${src.dir}/${names.bridge[0] ?? 'bridge.yaml'}`;
+  const accountsFile = `${src.dir}/${names.accounts[0] ?? 'accounts.yaml'}`;
   const env = src.env;
+  const warnings: string[] = [];
 
   const secret = (file: string, key: string, ref: SecretRef | undefined, required: boolean): string | undefined => {
     if (!ref) return undefined;
@@ -75,26 +99,35 @@ export function parseConfig(src: ConfigSources): ConfigResult {
   };
 
   const rawBridge = readYaml(bridgeFile, src.bridgeYaml, problems) ?? {};
-  const b = bridgeFileSchema.validate(rawBridge, { abortEarly: false, convert: true });
+  const b = bridgeFileSchema.validate(rawBridge === NOT_YAML ? {} : rawBridge, { abortEarly: false, convert: true });
   problems.push(...joiProblems(bridgeFile, b.error));
 
   const mappings: Record<string, MappingProfile> = {};
+  // Profiles that exist but were refused: their own problems are listed, and the accounts naming them are
+  // not told a second time that there is no such profile.
+  const refusedMappings = new Set<string>();
   for (const [name, text] of Object.entries(src.mappings)) {
     const file = `${src.dir}/mappings/${name}.yaml`;
     const raw = readYaml(file, text, problems);
-    if (raw === undefined) continue;
+    if (raw === NOT_YAML) {
+      refusedMappings.add(name);
+      continue;
+    }
     const parsed = parseMappingProfile(raw, file);
     problems.push(...parsed.problems);
     if (parsed.profile) mappings[name] = parsed.profile;
+    else refusedMappings.add(name);
   }
 
   const sandboxMode = isSandboxMode(src);
   let accounts: AccountConfig[] = [];
   if (!sandboxMode) {
     const rawAccounts = readYaml(accountsFile, src.accountsYaml, problems);
-    const a = accountsFileSchema.validate(rawAccounts ?? {}, { abortEarly: false, convert: true });
-    problems.push(...joiProblems(accountsFile, a.error));
-    if (!a.error) accounts = buildAccounts(a.value, accountsFile, secret, mappings, problems);
+    if (rawAccounts !== NOT_YAML) {
+      const a = accountsFileSchema.validate(rawAccounts ?? {}, { abortEarly: false, convert: true });
+      problems.push(...joiProblems(accountsFile, a.error));
+      if (!a.error) accounts = buildAccounts(a.value, accountsFile, secret, mappings, refusedMappings, problems);
+    }
   }
   if (problems.length > 0 || b.error) return { problems };
 
@@ -123,12 +156,20 @@ export function parseConfig(src: ConfigSources): ConfigResult {
     if (!mappings[accounts[0]!.mapping]) return { problems: [`${src.dir}/mappings/hireflix.yaml: missing (sandbox mode needs it)`] };
   }
 
+  const publicBaseUrlFrom = env.PUBLIC_BASE_URL !== undefined ? 'PUBLIC_BASE_URL' : f.server.public_base_url !== undefined ? 'bridge.yaml' : 'default';
+  const publicBaseUrl = (env.PUBLIC_BASE_URL ?? f.server.public_base_url ?? defaultPublicUrl(sandboxMode ? '127.0.0.1' : f.server.host, port)).replace(/\/+$/, '');
+  if (!sandboxMode) {
+    const warning = publicBaseUrlWarning(publicBaseUrl, publicBaseUrlFrom, bridgeFile);
+    if (warning) warnings.push(warning);
+  }
+
   const config: BridgeConfig = {
     mode: sandboxMode ? 'sandbox' : 'configured',
     server: {
       host: sandboxMode ? '127.0.0.1' : f.server.host,
       port,
-      publicBaseUrl: (env.PUBLIC_BASE_URL ?? f.server.public_base_url ?? defaultPublicUrl(sandboxMode ? '127.0.0.1' : f.server.host, port)).replace(/\/+$/, ''),
+      publicBaseUrl,
+      publicBaseUrlFrom,
       requestTimeoutMs: f.server.request_timeout_ms,
       headersTimeoutMs: f.server.headers_timeout_ms,
       keepAliveTimeoutMs: f.server.keep_alive_timeout_ms,
@@ -181,11 +222,26 @@ export function parseConfig(src: ConfigSources): ConfigResult {
             // Beside the SQLite file (the data directory), so the simulator and the store are kept, or
             // deleted, together: a restarted bridge finds the invitations its interviews point at.
             stateFile: join(dirname(env.SQLITE_PATH ?? f.store.sqlite_path), 'hireflix-sandbox.json'),
+            why: src.accountsYaml === undefined ? `no ${src.dir}/accounts.yaml` : `BRIDGE_MODE=sandbox; ${accountsFile} is not read`,
           },
         }
       : {}),
   };
-  return { config: deepFreeze(config), problems: [] };
+  return { config: deepFreeze(config), problems: [], warnings };
+}
+
+/**
+ * Configured mode sends report links built on public_base_url to Workable, and registers upstream webhooks
+ * on it: a default or plain-http address works nowhere but on this machine, which is worth saying at start.
+ */
+function publicBaseUrlWarning(url: string, from: 'PUBLIC_BASE_URL' | 'bridge.yaml' | 'default', bridgeFile: string): string | undefined {
+  const fix = 'set server.public_base_url in bridge.yaml (or PUBLIC_BASE_URL) to the public https address of the bridge';
+  if (from === 'default') return `${bridgeFile}: server.public_base_url: not set, so report links sent to Workable and webhook URLs use ${url}, which only this machine reaches: ${fix}`;
+  if (!url.startsWith('https://')) {
+    const where = from === 'PUBLIC_BASE_URL' ? 'environment: PUBLIC_BASE_URL' : `${bridgeFile}: server.public_base_url`;
+    return `${where}: ${url} is not https: Workable receives report links on it: ${fix}`;
+  }
+  return undefined;
 }
 
 interface AccountsFile {
@@ -216,11 +272,12 @@ function buildAccounts(
   fileName: string,
   secret: (file: string, key: string, ref: SecretRef | undefined, required: boolean) => string | undefined,
   mappings: Record<string, MappingProfile>,
+  refusedMappings: ReadonlySet<string>,
   problems: string[],
 ): AccountConfig[] {
   return file.accounts.map((a, i) => {
     const at = `accounts.${i}`;
-    if (!mappings[a.mapping]) problems.push(`${fileName}: ${at}.mapping: no mapping profile named "${a.mapping}" in mappings/`);
+    if (!mappings[a.mapping] && !refusedMappings.has(a.mapping)) problems.push(`${fileName}: ${at}.mapping: no mapping profile named "${a.mapping}" in mappings/`);
     if (a.webhooks && !a.upstream.webhook_secret) problems.push(`${fileName}: ${at}.upstream.webhook_secret: required when webhooks is true`);
     const webhookSecret = secret(fileName, `${at}.upstream.webhook_secret`, a.upstream.webhook_secret, a.webhooks);
     const apiKey = secret(fileName, `${at}.upstream.api_key`, a.upstream.api_key, true) ?? '';

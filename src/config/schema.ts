@@ -6,7 +6,11 @@ const secretRef = Joi.object({
   file: Joi.string(),
 })
   .xor('env', 'file')
-  .messages({ 'object.xor': '{{#label}} must name exactly one of env or file' });
+  .messages({
+    'object.xor': '{{#label}} must name exactly one of env or file',
+    // The value is not echoed: a plain string here is most likely the secret itself.
+    'object.base': '{{#label}} must be \\{env: VARIABLE\\} or \\{file: /path\\}, naming where the secret is; secrets are never written in YAML',
+  });
 
 const ms = Joi.number().integer().min(0);
 

@@ -58,6 +58,8 @@ export interface BridgeConfig {
     host: string;
     port: number;
     publicBaseUrl: string;
+    /** Where publicBaseUrl came from: the environment, bridge.yaml, or the local default (fit for local use only). */
+    publicBaseUrlFrom: 'PUBLIC_BASE_URL' | 'bridge.yaml' | 'default';
     requestTimeoutMs: number;
     headersTimeoutMs: number;
     keepAliveTimeoutMs: number;
@@ -100,5 +102,14 @@ export interface BridgeConfig {
   accounts: AccountConfig[];
   mappings: Record<string, MappingProfile>;
   /** Set only in sandbox mode: the embedded Hireflix simulator, its records kept in `stateFile`. */
-  sandbox?: { port: number; apiKey: string; webhookSecret: string; workableToken: string; inboundToken: string; stateFile: string };
+  sandbox?: {
+    port: number;
+    apiKey: string;
+    webhookSecret: string;
+    workableToken: string;
+    inboundToken: string;
+    stateFile: string;
+    /** Why the bridge is in sandbox mode, for the start-up warning. */
+    why: string;
+  };
 }

@@ -59,7 +59,7 @@ export function callbackUrlProblem(raw: string, policy: CallbackPolicy): string 
   } catch {
     return 'should be an absolute URL';
   }
-  if (u.protocol !== 'https:' && !(policy.allowLocal && u.protocol === 'http:')) return 'should be an https URL';
+  if (u.protocol !== 'https:' && !(policy.allowLocal && u.protocol === 'http:')) return policy.allowLocal ? 'should be an http or https URL' : 'should be an https URL';
   if (u.username || u.password) return 'should not carry credentials';
   const host = bareHost(u);
   if (ipaddr.isValid(host)) {

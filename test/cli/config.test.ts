@@ -29,8 +29,29 @@ describe('cli: config validate, token create, accounts list', function () {
   it('config validate: a good configuration exits 0 with a one-line summary', async () => {
     const r = await cli(['config', 'validate'], env);
     expect(r.stderr).to.equal('');
-    expect(r.stdout).to.equal(`config OK: mode configured; 2 accounts (acme, globex); 1 mapping (hireflix); store sqlite ${dir}/data/bridge.sqlite\n`);
+    expect(r.stdout).to.equal(
+      `config OK: mode configured; 2 accounts (acme, globex); 1 mapping (hireflix); store sqlite ${dir}/data/bridge.sqlite\n` +
+        `warning: ${dir}/bridge.yaml: server.public_base_url: not set, so report links sent to Workable and webhook URLs use http://localhost:3000, which only this machine reaches: set server.public_base_url in bridge.yaml (or PUBLIC_BASE_URL) to the public https address of the bridge\n`,
+    );
     expect(r.code).to.equal(0);
+    const https = await cli(['config', 'validate'], { ...env, PUBLIC_BASE_URL: 'https://bridge.example.com' });
+    expect(https.stdout).to.equal(`config OK: mode configured; 2 accounts (acme, globex); 1 mapping (hireflix); store sqlite ${dir}/data/bridge.sqlite\n`);
+  });
+
+  it('config validate: accounts.yml is read like accounts.yaml (not silently ignored); both at once is refused', async () => {
+    const other = configDir({ 'bridge.yaml': 'server: { public_base_url: "https://bridge.example.com" }\n' });
+    try {
+      const secretFile = join(other, 'globex-workable-token');
+      writeFileSync(secretFile, `${GLOBEX_FILE_SECRET}\n`);
+      writeFileSync(join(other, 'accounts.yml'), ACCOUNTS_YAML.replace('SECRET_FILE', secretFile));
+      const r = await cli(['config', 'validate'], { ...env, CONFIG_DIR: other, SQLITE_PATH: join(other, 'b.sqlite') });
+      expect([r.code, r.stdout]).to.deep.equal([0, `config OK: mode configured; 2 accounts (acme, globex); 1 mapping (hireflix); store sqlite ${other}/b.sqlite\n`]);
+      writeFileSync(join(other, 'accounts.yaml'), ACCOUNTS_YAML.replace('SECRET_FILE', secretFile));
+      const both = await cli(['config', 'validate'], { ...env, CONFIG_DIR: other });
+      expect([both.code, both.stderr]).to.deep.equal([2, `Configuration has 1 problem(s):\n  - ${other}/accounts.yaml and accounts.yml: both exist: keep one (the bridge reads either name, never both)\n`]);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('config validate: a broken configuration lists every problem with file and key, exit 2', async () => {

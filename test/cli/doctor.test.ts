@@ -292,6 +292,18 @@ describe('cli: doctor', function () {
       expect(byCheck(report, 'public_base_url', null)).to.include({ status: 'fail', message: `public_base_url ${base} ${why}` });
       expect(byCheck(report, 'webhook')).to.include({ status: 'skip', message: 'webhooks: false, the poller alone notices changes' });
     }
+    // Not set at all: the local default is named as a default, not as a chosen http address.
+    const env = await setup(sb, {}, { webhooks: false });
+    writeFileSync(join(env.CONFIG_DIR, 'bridge.yaml'), 'logging: { level: warn }\n');
+    const { code, report } = await doctorJson([], env);
+    expect(code).to.equal(1);
+    expect(byCheck(report, 'public_base_url', null)).to.deep.equal({
+      check: 'public_base_url',
+      account: null,
+      status: 'fail',
+      message: 'public_base_url is not set: report links and webhook URLs use http://localhost:3000, which Workable and the upstream cannot reach',
+      fix: 'set server.public_base_url in config/bridge.yaml (or PUBLIC_BASE_URL) to the public https address of the bridge, e.g. https://bridge.example.com',
+    });
   });
 
   it('Redis: reads maxmemory-policy (noeviction passes); a missing SQLite file fails', async () => {

@@ -132,6 +132,10 @@ describe('cli: interview show and dead letters (SQLite)', function () {
     expect(moved.stdout).to.equal(`moved ${s.id} from the dead letters to the outbox (due now)\n1 redelivered; 1 result(s) now in the outbox\n`);
     expect(moved.code).to.equal(0);
     expect([await outboxSize(store), await deadLetterCount(store)]).to.deep.equal([1, 0]);
+    // The pending payload is the current one: printed once, and the outbox line says so.
+    const shown = await cli(['interview', 'show', s.id], s.env);
+    expect(shown.stdout.split('"score": "80"')).to.have.length(2);
+    expect(shown.stdout).to.match(/\nIn the outbox: sha256 [0-9a-f]{64} \(the current payload\), 0 attempt\(s\), next attempt \S+Z, last 422 HTTP 422 \(Unprocessable Entity\)\nDead letter: none\n/);
 
     const again = await cli(['deadletters', 'redeliver', s.id], s.env);
     expect(again.code).to.equal(1);

@@ -65,6 +65,27 @@ describe('cli: poll', function () {
     expect(receiver.hits('/interviews/42')[0]!.headers.authorization).to.equal(`Bearer ${env.ACME_WORKABLE_TOKEN}`);
   });
 
+  it('an unreachable upstream: the poll says FAILED with the reason, and exits 1', async () => {
+    const down = configDir({
+      'bridge.yaml': 'logging: { level: silent }\n',
+      'accounts.yaml': `accounts:
+  - id: acme
+    name: ACME
+    token_sha256: ["${'a'.repeat(64)}"]
+    workable_token: { env: ACME_WORKABLE_TOKEN }
+    upstream: { kind: hireflix, endpoint: "http://127.0.0.1:9/me", api_key: { env: ACME_API_KEY }, timeout_ms: 2000 }
+    webhooks: false
+`,
+    });
+    try {
+      const r = await cli(['poll'], { ...env, CONFIG_DIR: down });
+      expect(r.code).to.equal(1);
+      expect(r.stdout.split('\n')[0]).to.equal('poll acme: FAILED: Hireflix could not be reached while listing positions (ECONNREFUSED)');
+    } finally {
+      rmSync(down, { recursive: true, force: true });
+    }
+  });
+
   it('an unknown account exits 1', async () => {
     const r = await cli(['poll', '--account', 'nosuch'], env);
     expect(r.code).to.equal(1);

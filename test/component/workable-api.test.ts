@@ -126,6 +126,8 @@ for (const kind of STORE_KINDS) {
         ['a candidate that is a string', () => ({ body: { ...interviewBody('1'), candidate: 'Lakita' } }), 400, 'Invalid field: candidate should be an object'],
         ['an email that is not an address', () => ({ body: { ...interviewBody('1'), candidate: { first_name: 'A', last_name: 'B', email: 'nope' } } }), 400, 'Invalid field: candidate.email should be a valid email address'],
         ['a callback_url on a port other than 443', () => ({ body: { ...interviewBody('1'), callback_url: 'https://groove-tech.workable.com:8443/interviews/8823119' } }), 400, 'Invalid field: callback_url should use an allowed port (443)'],
+        // The harness allows local http callbacks, as sandbox mode does: the refusal must not say "https only".
+        ['an ftp callback_url where http is allowed', () => ({ body: { ...interviewBody('1'), callback_url: 'ftp://x' } }), 400, 'Invalid field: callback_url should be an http or https URL'],
         ['preferences that are an array', () => ({ body: { ...interviewBody('1'), preferences: ['x'] } }), 400, 'Invalid field: preferences should be an object'],
         ['preferences with 33 keys', () => ({ body: { ...interviewBody('1'), preferences: manyKeys(33) } }), 400, 'Invalid field: preferences should have at most 32 keys'],
         ['preferences whose nested keys add up to 33', () => ({ body: { ...interviewBody('1'), preferences: { outer: manyKeys(32) } } }), 400, 'Invalid field: preferences should have at most 32 keys'],

@@ -34,6 +34,9 @@ describe('callback policy', () => {
     ['http://127.0.0.1:4000/cb', local, undefined],
     ['http://localhost:4000/cb', local, undefined],
     ['http://example.com/cb', local, 'should be on an allowed host (*.workable.com)'],
+    // Where http is allowed (sandbox mode, allow_local), the message must not claim only https is.
+    ['ftp://x', local, 'should be an http or https URL'],
+    ['ftp://127.0.0.1/cb', local, 'should be an http or https URL'],
     // Ports: 443 only unless configured; local demo receivers (allow_local) on any port.
     ['https://groove-tech.workable.com:443/x', strict, undefined],
     ['https://groove-tech.workable.com:8443/x', strict, 'should use an allowed port (443)'],

@@ -112,6 +112,74 @@ accounts:
     expect(problems[0]).to.match(/^config\/bridge\.yaml: not valid YAML: /);
   });
 
+  it('one problem per real problem: a broken accounts.yaml is not also "accounts: is required"', () => {
+    const { problems } = parseConfig(sources({ accountsYaml: 'accounts:\n  - id: acme\n   name: [bad' }));
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.match(/^config\/accounts\.yaml: not valid YAML: /);
+  });
+
+  it('one problem per real problem: a broken mapping profile is not also "no mapping profile named"', () => {
+    const { problems } = parseConfig(sources({ accountsYaml: ACCOUNTS, env: { ACME_WK: 'wk', ACME_WH: 'wh' }, mappings: { hireflix: 'status: [unclosed' } }));
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.match(/^config\/mappings\/hireflix\.yaml: not valid YAML: /);
+  });
+
+  it('a secret written as a plain string gets the {env}/{file} hint, and the value is not repeated', () => {
+    const accounts = ACCOUNTS.replace('workable_token: { env: ACME_WK }', 'workable_token: wk-the-real-secret-123');
+    const { problems } = parseConfig(sources({ accountsYaml: accounts, env: { ACME_WH: 'wh' } }));
+    expect(problems).to.deep.equal([
+      'config/accounts.yaml: accounts.0.workable_token: must be {env: VARIABLE} or {file: /path}, naming where the secret is; secrets are never written in YAML',
+    ]);
+    const upstream = parseConfig(sources({ accountsYaml: ACCOUNTS.replace('api_key: { file: /run/secrets/acme_hireflix }', 'api_key: hf-key'), env: { ACME_WK: 'wk', ACME_WH: 'wh' } }));
+    expect(upstream.problems).to.deep.equal([
+      'config/accounts.yaml: accounts.0.upstream.api_key: must be {env: VARIABLE} or {file: /path}, naming where the secret is; secrets are never written in YAML',
+    ]);
+    const redis = parseConfig(sources({ bridgeYaml: 'store: { kind: redis, redis_url: "redis://r:6379" }' }));
+    expect(redis.problems).to.deep.equal([
+      'config/bridge.yaml: store.redis_url: must be {env: VARIABLE} or {file: /path}, naming where the secret is; secrets are never written in YAML',
+    ]);
+  });
+
+  it('a configuration folder that does not exist is named as such, not as a missing mapping file', () => {
+    expect(parseConfig(sources({ dirMissing: true, env: { CONFIG_DIR: '/etc/nobridge' } })).problems).to.deep.equal([
+      'CONFIG_DIR=/etc/nobridge: no such folder: set CONFIG_DIR to the folder that holds bridge.yaml, accounts.yaml and mappings/',
+    ]);
+    expect(parseConfig(sources({ dirMissing: true })).problems).to.deep.equal([
+      'config: no such folder in the working directory (CONFIG_DIR is not set): run from the project folder, or set CONFIG_DIR to the folder that holds bridge.yaml, accounts.yaml and mappings/',
+    ]);
+  });
+
+  it('accounts.yml is read like accounts.yaml (and named in messages); both at once is refused', () => {
+    const yml = parseConfig(sources({ accountsYaml: ACCOUNTS, fileNames: { bridge: ['bridge.yaml'], accounts: ['accounts.yml'] }, env: { ACME_WH: 'wh' } }));
+    expect(yml.problems).to.deep.equal(['config/accounts.yml: accounts.0.workable_token: environment variable ACME_WK is not set']);
+    const ok = parseConfig(sources({ accountsYaml: ACCOUNTS, fileNames: { bridge: [], accounts: ['accounts.yml'] }, env: { ACME_WK: 'wk', ACME_WH: 'wh' } }));
+    expect([ok.config!.mode, ok.config!.accounts.map((a) => a.id)]).to.deep.equal(['configured', ['acme']]);
+    const both = parseConfig(sources({ accountsYaml: ACCOUNTS, fileNames: { bridge: [], accounts: ['accounts.yaml', 'accounts.yml'] }, env: { ACME_WK: 'wk', ACME_WH: 'wh' } }));
+    expect(both.problems).to.deep.equal(['config/accounts.yaml and accounts.yml: both exist: keep one (the bridge reads either name, never both)']);
+  });
+
+  it('configured mode without an https public_base_url is valid but warned about; sandbox mode is not', () => {
+    const env = { ACME_WK: 'wk', ACME_WH: 'wh' };
+    expect(parseConfig(sources({ accountsYaml: ACCOUNTS, env })).warnings).to.deep.equal([
+      'config/bridge.yaml: server.public_base_url: not set, so report links sent to Workable and webhook URLs use http://localhost:3000, which only this machine reaches: set server.public_base_url in bridge.yaml (or PUBLIC_BASE_URL) to the public https address of the bridge',
+    ]);
+    expect(parseConfig(sources({ accountsYaml: ACCOUNTS, env: { ...env, PUBLIC_BASE_URL: 'http://bridge.example.com' } })).warnings).to.deep.equal([
+      'environment: PUBLIC_BASE_URL: http://bridge.example.com is not https: Workable receives report links on it: set server.public_base_url in bridge.yaml (or PUBLIC_BASE_URL) to the public https address of the bridge',
+    ]);
+    expect(parseConfig(sources({ accountsYaml: ACCOUNTS, bridgeYaml: 'server: { public_base_url: "http://b.example.com" }', env })).warnings).to.deep.equal([
+      'config/bridge.yaml: server.public_base_url: http://b.example.com is not https: Workable receives report links on it: set server.public_base_url in bridge.yaml (or PUBLIC_BASE_URL) to the public https address of the bridge',
+    ]);
+    expect(parseConfig(sources({ accountsYaml: ACCOUNTS, env: { ...env, PUBLIC_BASE_URL: 'https://bridge.example.com' } })).warnings).to.deep.equal([]);
+    expect(parseConfig(sources()).warnings).to.deep.equal([]);
+  });
+
+  it('sandbox mode says why: no accounts file, or BRIDGE_MODE=sandbox (which ignores the file there is)', () => {
+    expect(parseConfig(sources()).config!.sandbox!.why).to.equal('no config/accounts.yaml');
+    expect(parseConfig(sources({ accountsYaml: ACCOUNTS, env: { BRIDGE_MODE: 'sandbox' } })).config!.sandbox!.why).to.equal(
+      'BRIDGE_MODE=sandbox; config/accounts.yaml is not read',
+    );
+  });
+
   it('the shipped example accounts file is valid once its secrets exist', () => {
     const example = read('config/accounts.example.yaml');
     const { problems } = parseConfig(

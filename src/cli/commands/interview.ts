@@ -28,10 +28,12 @@ export function renderInterview(v: InterviewView): string {
       : 'Last delivered: nothing delivered yet',
   ];
   if (v.outbox) {
+    // The pending payload is nearly always the current one, already printed above: printed once.
+    const same = v.outbox.hash === v.current.hash;
     out.push(
-      `In the outbox: sha256 ${v.outbox.hash}, ${v.outbox.attempts} attempt(s), next attempt ${v.outbox.nextAttemptAt}` +
+      `In the outbox: sha256 ${v.outbox.hash}${same ? ' (the current payload)' : ''}, ${v.outbox.attempts} attempt(s), next attempt ${v.outbox.nextAttemptAt}` +
         (v.outbox.lastStatus !== null || v.outbox.lastError ? `, last ${v.outbox.lastStatus ?? ''} ${v.outbox.lastError ?? ''}`.trimEnd() : ''),
-      indent(JSON.stringify(v.outbox.payload, null, 2)),
+      ...(same ? [] : [indent(JSON.stringify(v.outbox.payload, null, 2))]),
     );
   } else out.push('In the outbox: nothing pending');
   out.push(

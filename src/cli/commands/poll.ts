@@ -44,8 +44,11 @@ Example:
       const delivered = await scheduler.deliverNow();
       let failed = false;
       for (const p of polls) {
-        if (p.skipped) {
-          failed ||= p.reason.startsWith('failed');
+        if (p.skipped && p.reason.startsWith('failed: ')) {
+          // The scheduler reports a failed poll as a skipped cycle; for an operator it is a failure.
+          failed = true;
+          args.io.out(`poll ${p.accountId}: FAILED: ${p.reason.slice('failed: '.length)}`);
+        } else if (p.skipped) {
           args.io.out(`poll ${p.accountId}: skipped (${p.reason})`);
         } else {
           args.io.out(`poll ${p.accountId}: ${p.changes} changed upstream since ${p.since}, ${p.known} known to the bridge (${p.durationMs} ms)`);

@@ -54,6 +54,9 @@ export function checkPublicBaseUrl(config: BridgeConfig): CheckResult {
     return result('public_base_url', null, 'fail', `public_base_url "${base}" is not a URL`, 'set server.public_base_url in config/bridge.yaml (or PUBLIC_BASE_URL) to the https address Workable reaches');
   }
   const fix = 'set server.public_base_url in config/bridge.yaml (or PUBLIC_BASE_URL) to the public https address of the bridge, e.g. https://bridge.example.com';
+  if (config.server.publicBaseUrlFrom === 'default') {
+    return result('public_base_url', null, 'fail', `public_base_url is not set: report links and webhook URLs use ${base}, which Workable and the upstream cannot reach`, fix);
+  }
   if (url.protocol !== 'https:') return result('public_base_url', null, 'fail', `public_base_url ${base} is not https`, fix);
   if (LOCAL_HOST.test(url.hostname)) return result('public_base_url', null, 'fail', `public_base_url ${base} names a local host that Workable and the upstream cannot reach`, fix);
   return result('public_base_url', null, 'pass', `public_base_url ${base}`);
