@@ -12,13 +12,14 @@ import { configValidate } from './commands/config.js';
 import { deadlettersList, deadlettersRedeliver } from './commands/deadletters.js';
 import { doctor } from './commands/doctor.js';
 import { interviewShow } from './commands/interview.js';
+import { mappingCheck, mappingPreview } from './commands/mapping.js';
 import { poll } from './commands/poll.js';
 import { tokenCreate } from './commands/token.js';
 import { CommandFailed, ConfigError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import type { Io } from './io.js';
 
 /** Every command, in the order the top-level help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [configValidate, tokenCreate, accountsList, interviewShow, deadlettersList, deadlettersRedeliver, poll, doctor];
+export const COMMANDS: readonly CommandSpec[] = [configValidate, tokenCreate, accountsList, interviewShow, deadlettersList, deadlettersRedeliver, poll, doctor, mappingCheck, mappingPreview];
 
 export const TOP_USAGE = `Usage: cli <command> [options]        (npm run cli -- <command> [options])
 
