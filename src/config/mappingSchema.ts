@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { isTimeZone } from '../reports/dates.js';
 import type { WorkableStatus } from '../workable/payload.js';
 
 /**
@@ -51,7 +52,8 @@ export interface MappingProfile {
   summary: string;
   details: DetailsSpec;
   resultsUrl: { source: 'share_link'; shareDays: number } | { source: 'field'; field: string; shareDays: number };
-  report: { enabled: boolean; retentionDays: number; description: string };
+  /** `timeZone`: the IANA zone the PDF shows every date in (checked with Intl when the profile loads). */
+  report: { enabled: boolean; retentionDays: number; description: string; timeZone: string };
 }
 
 /** Hireflix defaults: the candidate finished in every non-pending stage; a recruiter's discard is not a decline. */
@@ -149,6 +151,12 @@ export const mappingProfileSchema = Joi.object({
     retention_days: int(1, 3650).default(365),
     description: Joi.string().max(200).default('Interview Report')
       .messages({ '*': '{{#label}} must be a text of 1 to 200 characters' }),
+    time_zone: Joi.string().default('UTC')
+      .custom((value: string, helpers) => (isTimeZone(value) ? value : helpers.error('timezone.unknown')))
+      .messages({
+        '*': '{{#label}} must be a time zone name such as UTC or Europe/Berlin',
+        'timezone.unknown': '{{#label}} names an unknown time zone "{{#value}}": use an IANA name such as UTC, Europe/Berlin or America/New_York',
+      }),
   }).default(),
 })
   .messages({ 'object.base': '{{#label}} must be a map of keys to values' })
@@ -165,7 +173,7 @@ interface ProfileFile {
   summary: string | null;
   details: DetailsSpec | null;
   results_url: { source: 'share_link' | 'field'; field?: string; share_days: number };
-  report: { enabled: boolean; retention_days: number; description: string };
+  report: { enabled: boolean; retention_days: number; description: string; time_zone: string };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -194,6 +202,7 @@ function toProfile(file: ProfileFile): MappingProfile {
       enabled: file.report.enabled,
       retentionDays: file.report.retention_days,
       description: file.report.description,
+      timeZone: file.report.time_zone,
     },
   });
 }

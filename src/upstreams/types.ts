@@ -41,6 +41,15 @@ export interface UpstreamAnswer {
   transcript?: string;
 }
 
+/** One per-skill (or per-question) score, as the upstream gives it; the PDF report draws these as a chart. */
+export interface SkillScore {
+  name: string;
+  /** 0 to 100, where the upstream scores the skill as a number. */
+  percent?: number;
+  /** The upstream's own text where it gives one instead of a number (Vervoe: a group set to custom text). */
+  text?: string;
+}
+
 /**
  * The upstream's current view of one interview, normalised just enough for the mapping profile.
  * `state` is a platform-native state name; the account's mapping profile maps it to a Workable status.
@@ -60,6 +69,8 @@ export interface UpstreamInterview {
   durationSeconds?: number;
   candidate: { firstName: string; lastName: string; email: string; phone?: string };
   answers: UpstreamAnswer[];
+  /** Per-skill scores (Vervoe: the score's skill groups); absent where the upstream gives none (Hireflix). */
+  skills?: SkillScore[];
   /** Extra platform fields by dotted path, for the mapping profile's `details` and `summary`. */
   fields: Record<string, unknown>;
 }

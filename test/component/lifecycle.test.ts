@@ -12,6 +12,7 @@ import { startReceiver } from '../delivery/receiver.js';
 import type { Receiver, Reply } from '../delivery/receiver.js';
 import { STORE_KINDS, call, eventually, interviewBody, startHarness } from './harness.js';
 import type { Harness, TestAccount } from './harness.js';
+import { pdfLines } from '../pdfText.js';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -78,6 +79,11 @@ for (const kind of STORE_KINDS) {
       expect(pdf.type).to.equal('application/pdf');
       expect(pdf.bytes.subarray(0, 5).toString()).to.equal('%PDF-');
       expect(pdf.bytes.subarray(-6).toString()).to.match(/%%EOF\s*$/);
+      const lines = pdfLines(pdf.bytes);
+      expect(lines).to.include.members(['Interview report', '80%', 'Excelled', 'Questions and answers', 'TRANSCRIPT', 'Sample answer to "Why this role".']);
+      const pages = lines.filter((l) => /^Page \d+ of \d+$/.test(l));
+      expect(pages.length).to.be.above(0);
+      expect(pages).to.deep.equal(pages.map((_, i) => `Page ${i + 1} of ${pages.length}`));
       // Workable may also ask: the same payload, and the same share link.
       expect((await call(`${h.url}/interviews/${iv.id}`, { token: h.acme.token })).body).to.deep.equal(body);
       const link = await call(`${h.url}/interviews/${iv.id}/shared-link`, { token: h.acme.token });

@@ -31,7 +31,7 @@ describe('mapping profile parsing', () => {
         Score: { 'Stars (0.5 to 5)': 'score.raw', Percent: 'score.percent' },
       },
       resultsUrl: { source: 'share_link', shareDays: 365 },
-      report: { enabled: true, retentionDays: 365, description: 'Interview Report' },
+      report: { enabled: true, retentionDays: 365, description: 'Interview Report', timeZone: 'UTC' },
     });
   });
 
@@ -42,6 +42,7 @@ describe('mapping profile parsing', () => {
     ['after_days null means never', { expiry: { after_days: null } }, (p) => p.expiry.afterDays, null],
     ['an empty summary stays empty', { summary: '' }, (p) => p.summary, ''],
     ['details: {} replaces the default details', { details: {} }, (p) => p.details, {}],
+    ['report.time_zone takes an IANA name', { report: { time_zone: 'Europe/Berlin' } }, (p) => p.report.timeZone, 'Europe/Berlin'],
     ['results_url from a field', { results_url: { source: 'field', field: 'fields.interview.url' } }, (p) => p.resultsUrl,
       { source: 'field', field: 'fields.interview.url', shareDays: 365 }],
   ];
@@ -91,6 +92,17 @@ describe('mapping profile parsing', () => {
   it('rejects passed_from above excelled_from when both are in range', () => {
     expect(parseMappingProfile({ grade: { passed_from: 81 } }, 'g.yaml').problems)
       .to.deep.equal(['g.yaml: grade.passed_from must not be greater than grade.excelled_from']);
+  });
+
+  it('rejects a report.time_zone that Intl does not know, or that is not a text', () => {
+    expect(parseMappingProfile({ report: { time_zone: 'Europe/Berln' } }, 'z.yaml').problems).to.deep.equal([
+      'z.yaml: report.time_zone names an unknown time zone "Europe/Berln": use an IANA name such as UTC, Europe/Berlin or America/New_York',
+    ]);
+    expect(parseMappingProfile({ report: { time_zone: ' UTC' } }, 'z.yaml').problems).to.deep.equal([
+      'z.yaml: report.time_zone names an unknown time zone " UTC": use an IANA name such as UTC, Europe/Berlin or America/New_York',
+    ]);
+    expect(parseMappingProfile({ report: { time_zone: 1 } }, 'z.yaml').problems)
+      .to.deep.equal(['z.yaml: report.time_zone must be a time zone name such as UTC or Europe/Berlin']);
   });
 
   it('rejects a results_url.field that is not a text', () => {

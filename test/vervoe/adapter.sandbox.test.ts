@@ -85,6 +85,7 @@ describe('Vervoe adapter against the Vervoe sandbox', () => {
     const card = `${h.base}/_sandbox/cards/${upstreamId}?token=`;
     expect(done).to.deep.include({ upstreamId, externalId: null, state: 'complete', score: 72, startedAt: '2025-10-01T09:00:00.000Z', completedAt: '2025-10-01T09:02:19.000Z', durationSeconds: 139 });
     expect(done.fields).to.deep.include({ status: 'complete', 'score.type': 'TYPE_MANUAL', 'score.overall': 72, 'score.groups': ['Empathy: 60%', 'Writing: 84%'], timeTaken: '2 minutes 19 seconds' });
+    expect(done.skills).to.deep.equal([{ name: 'Empathy', percent: 60 }, { name: 'Writing', percent: 84 }]);
     expect(String(done.fields.candidateCardUrl)).to.satisfy((u: string) => u.startsWith(card));
     const link = await h.upstream.shareLink(upstreamId, 365);
     expect(link).to.deep.equal({ url: done.fields.candidateCardUrl });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { signVervoeBody } from '../../src/upstreams/vervoe/index.js';
+import { pdfLines } from '../pdfText.js';
 import { startReceiver, type Receiver } from '../delivery/receiver.js';
 import { STORE_KINDS, call, eventually, interviewBody } from '../component/harness.js';
 import { startVervoeBridge, type VervoeBridge } from './bridge.js';
@@ -66,6 +67,10 @@ for (const kind of STORE_KINDS) {
       expect(body.attachments).to.deep.equal([{ description: 'Assessment Report', url: body.attachments[0]!.url }]);
       const pdf = await fetch(body.attachments[0]!.url);
       expect(pdf.headers.get('content-type')).to.equal('application/pdf');
+      // The report draws the skill group beside the overall score, and has no question section (Vervoe gives none).
+      const lines = pdfLines(Buffer.from(await pdf.arrayBuffer()));
+      expect(lines).to.include.members(['72%', 'Passed', 'Skill scores', 'Empathy', 'Page 1 of 1', 'Times shown in UTC']);
+      expect(lines).to.not.include('Questions and answers');
       expect((await call(`${h.url}/interviews/${iv.id}`, { token: h.token })).body).to.deep.equal(body);
       // Every webhook was answered exactly 200, so Vervoe would not re-send.
       const statuses = h.sandbox.state.webhooks.deliveries().filter((d) => d.candidateAssessmentUuid === iv.uuid).map((d) => d.status);

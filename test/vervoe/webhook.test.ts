@@ -5,6 +5,7 @@ import {
   parseVervoeWebhook,
   pickScore,
   signVervoeBody,
+  toUpstreamInterview,
   verifyVervoeSignature,
   vervoeDateTime,
 } from '../../src/upstreams/vervoe/index.js';
@@ -74,6 +75,21 @@ describe('Vervoe webhooks', () => {
       expect(pickScore({ type: 'TYPE_MANUAL', scoreByFormat: 70 })).to.equal(70);
       expect(pickScore({ type: 'TYPE_MANUAL', scoreByFormat: 'Good' })).to.equal(null);
       expect(pickScore(null)).to.equal(null);
+    });
+
+    it('reads the skill groups as skills for the report chart, and as texts for the details', () => {
+      const report = (scoreByFormat: unknown) => toUpstreamInterview({ candidateAssessmentUuid: 'u', status: 'complete', score: { type: 'TYPE_AI', score: 70, scoreByFormat } });
+      const listed = report([
+        { groupName: 'Empathy', scorePercentage: 60 },
+        { groupName: 'Culture', scoreType: 2, scorePercentage: 0, resultWithAdditionalText: 'Strong fit' },
+        { groupName: 'Typing', result: 'n/a' },
+        { scorePercentage: 10 },
+        { groupName: 'Unscored' },
+      ]);
+      expect(listed.skills).to.deep.equal([{ name: 'Empathy', percent: 60 }, { name: 'Culture', text: 'Strong fit' }, { name: 'Typing', text: 'n/a' }]);
+      expect(listed.fields['score.groups']).to.deep.equal(['Empathy: 60%', 'Culture: Strong fit', 'Typing: n/a']);
+      expect(report({ groupName: 'Writing', ScoreType: 1, scorePercentage: '84' }).skills).to.deep.equal([{ name: 'Writing', percent: 84 }]);
+      expect(report(70).skills).to.equal(undefined);
     });
 
     it('reads duration texts and writes the documented filter time', () => {

@@ -18,7 +18,11 @@ export function buildReportInput(
 ): ReportInput {
   const { snapshot, record } = input;
   const score = toPercent(profile, snapshot?.score ?? null);
-  const completedAt = resolveSource(profile, input, 'completed_at');
+  const time = (path: string): string | undefined => {
+    const value = resolveSource(profile, input, path);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const skills = snapshot?.skills ?? [];
   return {
     candidate: record.candidate,
     jobTitle: record.jobTitle,
@@ -26,12 +30,17 @@ export function buildReportInput(
     status: input.status,
     score,
     grade: toGrade(profile, score),
+    gradeScale: { ...profile.grade },
+    ...(skills.length ? { skills: skills.map((s) => ({ ...s })) } : {}),
     summary: renderSummary(profile, input),
     details: buildDetails(profile, input),
     duration: formatDuration(snapshot?.durationSeconds),
-    completedAt: typeof completedAt === 'string' ? completedAt : undefined,
+    invitedAt: time('created_at'),
+    startedAt: time('started_at'),
+    completedAt: time('completed_at'),
     resultsUrl: input.resultsUrl,
     answers: snapshot?.answers ?? [],
     generatedAt: input.generatedAt,
+    timeZone: profile.report.timeZone,
   };
 }

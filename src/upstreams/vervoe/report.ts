@@ -5,7 +5,7 @@
  * What the report does not carry: the candidate's name and e-mail, the assessment slug, the questions and
  * answers. The core takes the candidate and template name from its own record, so those stay empty here.
  */
-import type { UpstreamInterview } from '../types.js';
+import type { SkillScore, UpstreamInterview } from '../types.js';
 import { arrayAt, isObject, isoTime, numeric, objectAt, stringAt, type JsonObject } from './json.js';
 
 /**
@@ -29,18 +29,31 @@ export function pickScore(score: unknown): number | null {
   return numeric(score.score) ?? numeric(score.scoreByFormat) ?? null;
 }
 
-/** "Group: 60%" per skill group; a group set to custom text (scoreType 2) shows that text. */
-function groupLines(byFormat: unknown): string[] {
+/**
+ * The skill groups of `scoreByFormat` (a list, or one group as an object): `scorePercentage` for each, or,
+ * for a group set to custom text (scoreType 2), that text. Groups without a name or a result are left out.
+ */
+function skillGroups(byFormat: unknown): SkillScore[] {
   const groups = Array.isArray(byFormat) ? byFormat : isObject(byFormat) ? [byFormat] : [];
-  return groups.filter(isObject).flatMap((g) => {
+  return groups.filter(isObject).flatMap((g): SkillScore[] => {
     const name = stringAt(g, 'groupName');
     if (name === undefined) return [];
     // The schema spells it ScoreType, its example scoreType.
     const type = numeric(g.scoreType) ?? numeric(g.ScoreType);
     const percent = numeric(g.scorePercentage);
-    const text = type === 2 ? (stringAt(g, 'resultWithAdditionalText') ?? stringAt(g, 'result')) : percent !== undefined ? `${percent}%` : stringAt(g, 'result');
-    return text === undefined ? [] : [`${name}: ${text}`];
+    if (type === 2) {
+      const text = stringAt(g, 'resultWithAdditionalText') ?? stringAt(g, 'result');
+      return text === undefined ? [] : [{ name, text }];
+    }
+    if (percent !== undefined) return [{ name, percent }];
+    const result = stringAt(g, 'result');
+    return result === undefined ? [] : [{ name, text: result }];
   });
+}
+
+/** "Group: 60%" per skill group (or the group's text), as the details show them. */
+function groupLines(groups: SkillScore[]): string[] {
+  return groups.map((g) => `${g.name}: ${g.percent !== undefined ? `${g.percent}%` : g.text ?? ''}`);
 }
 
 /** Seconds from texts like "2 minutes 19 seconds" or "1 hour 5 minutes"; undefined when none are found. */
@@ -76,7 +89,8 @@ export function toUpstreamInterview(report: JsonObject): UpstreamInterview {
   const completedAt = isoTime(report.completedAt);
   const timeTaken = stringAt(report, 'timeTaken');
   const submitTime = stringAt(report, 'submitTime');
-  const groups = groupLines(byFormat);
+  const skills = skillGroups(byFormat);
+  const groups = groupLines(skills);
 
   const fields: Record<string, unknown> = {};
   put(fields, 'candidateAssessmentUuid', id);
@@ -102,6 +116,7 @@ export function toUpstreamInterview(report: JsonObject): UpstreamInterview {
     answers: [],
     fields,
   };
+  if (skills.length > 0) out.skills = skills;
   if (startedAt !== undefined) out.startedAt = startedAt;
   if (completedAt !== undefined) out.completedAt = completedAt;
   const duration = parseDurationText(timeTaken);
