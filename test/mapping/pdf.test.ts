@@ -195,7 +195,9 @@ describe('renderReportPdf', () => {
     expect(lines).to.not.include.members(['Skill scores', 'Invited', 'passed from 50%']);
   });
 
-  describe('with poppler-utils', function () {
+  const missing = ['pdftotext', 'pdfinfo', 'pdftoppm'].filter((t) => !hasTool(t));
+  const why = `${missing.join(', ')} not installed (apt-get install poppler-utils)`;
+  describe(missing.length ? `with poppler-utils: skipped, ${why}` : 'with poppler-utils', function () {
     const dir = mkdtempSync(join(tmpdir(), 'report-'));
     const write = async (name: string, input: ReportInput): Promise<string> => {
       const file = join(dir, `${name}.pdf`);
@@ -204,7 +206,7 @@ describe('renderReportPdf', () => {
     };
 
     it('pdftotext extracts the human dates, skills and page numbers; pdfinfo reads the metadata', async function () {
-      if (!hasTool('pdftotext') || !hasTool('pdfinfo')) this.skip(); // poppler-utils is not installed (apt-get install poppler-utils)
+      if (!hasTool('pdftotext') || !hasTool('pdfinfo')) this.skip();
       const file = await write('long', { ...base, answers: [...base.answers, ...manyQuestions] });
       const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
       const pages = text.split('\f').filter((p) => p.trim());
@@ -234,7 +236,7 @@ describe('renderReportPdf', () => {
     };
 
     it('pdftoppm renders page one with the score bar in the grade colour and the skill bars', async function () {
-      if (!hasTool('pdftoppm')) this.skip(); // poppler-utils is not installed (apt-get install poppler-utils)
+      if (!hasTool('pdftoppm')) this.skip();
       const passed = pixels(await write('passed', base));
       // A4 is 595.28 x 841.89 pt; pdftoppm rounds each side up.
       expect([passed.width, passed.height]).to.deep.equal([596, 842]);
@@ -252,7 +254,7 @@ describe('renderReportPdf', () => {
     });
 
     it('pdftoppm renders every page of a long report to PNG (kept in REPORT_PNG_DIR when set)', async function () {
-      if (!hasTool('pdftoppm')) this.skip(); // poppler-utils is not installed (apt-get install poppler-utils)
+      if (!hasTool('pdftoppm')) this.skip();
       const file = await write('pages', { ...base, answers: [{ title: 'Tell us everything', transcript: longTranscript }, ...manyQuestions.slice(0, 10)] });
       const target = process.env.REPORT_PNG_DIR ?? join(dir, 'png');
       mkdirSync(target, { recursive: true });
