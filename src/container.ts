@@ -36,9 +36,19 @@ export interface Container extends ShareDeps {
   createDeps: CreateDeps;
   accounts(): readonly AccountConfig[];
   accountById(id: string): AccountConfig | undefined;
+  /**
+   * Hot reload of accounts.yaml: a validated list replaces the one in force. A removed account is refused
+   * (401, no polls, webhooks 404) at once; its Workable callback token is kept in this process so results
+   * already in its outbox are still delivered (docs/operations.md, "Add, change or remove an account").
+   */
+  replaceAccounts(next: readonly AccountConfig[]): { added: string[]; removed: string[]; changed: string[] };
+  /** The callback token for an outbox entry's account: a configured one, or one removed by a reload. */
+  callbackTokenFor(accountId: string): string | undefined;
   mappingFor(account: AccountConfig): MappingProfile;
   /** Hot reload: a validated profile replaces the one in force. */
   replaceMapping(name: string, profile: MappingProfile): void;
+  /** Names of the mapping profiles in force (an account must name one). */
+  mappingNames(): string[];
   now(): Date;
   callbackClient: CallbackClient;
   /** Records that Workable accepted a result; idempotent, since delivery is at-least-once. */
@@ -64,6 +74,8 @@ export function createContainer(opts: ContainerOptions): Container {
   const upstreams = new UpstreamRegistry(opts.buildUpstream, metrics);
   const templates = new TemplateCache(opts.config.templatesCacheMs, () => now().getTime());
   let mappings = opts.config.mappings;
+  let accounts: readonly AccountConfig[] = opts.config.accounts;
+  const retiredTokens = new Map<string, string>();
   const policy = opts.config.callbackPolicy;
   const callbackClient = createCallbackClient({
     timeoutMs: opts.config.delivery.timeoutMs,
@@ -94,11 +106,27 @@ export function createContainer(opts: ContainerOptions): Container {
         await opts.store.set(keys.interview(interviewId), { ...record, deliveredHash: hash, deliveredAt: at.toISOString() });
       });
     },
-    accounts: () => opts.config.accounts,
-    accountById: (id) => opts.config.accounts.find((a) => a.id === id),
+    accounts: () => accounts,
+    accountById: (id) => accounts.find((a) => a.id === id),
+    replaceAccounts: (next) => {
+      const before = new Map(accounts.map((a) => [a.id, a]));
+      const after = new Set(next.map((a) => a.id));
+      const removed = [...before.keys()].filter((id) => !after.has(id));
+      const added = next.filter((a) => !before.has(a.id)).map((a) => a.id);
+      const changed = next.filter((a) => before.has(a.id) && JSON.stringify(before.get(a.id)) !== JSON.stringify(a)).map((a) => a.id);
+      for (const id of removed) retiredTokens.set(id, before.get(id)!.workableToken);
+      for (const a of next) retiredTokens.delete(a.id);
+      // Credentials or endpoint may have changed: the next templates request asks the upstream again (the
+      // upstream registry builds a new adapter for a changed account by itself).
+      for (const id of [...removed, ...changed]) templates.forget(id);
+      accounts = next;
+      return { added, removed, changed };
+    },
+    callbackTokenFor: (id) => accounts.find((a) => a.id === id)?.workableToken ?? retiredTokens.get(id),
     replaceMapping: (name, profile) => {
       mappings = { ...mappings, [name]: profile };
     },
+    mappingNames: () => Object.keys(mappings),
     mappingFor: (account) => {
       const m = mappings[account.mapping];
       if (!m) throw new Error(`no mapping profile ${account.mapping}`);

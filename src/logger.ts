@@ -100,10 +100,10 @@ export function scrubPhones(text: string): string {
  * addresses, report capability paths and phone numbers are replaced wherever they appear, including inside messages that redact
  * paths cannot reach.
  */
-export function scrubber(secrets: readonly string[]): (line: string) => string {
-  // Short values would censor ordinary words; the configuration's secrets are long random strings.
-  const values = [...new Set(secrets.filter((s) => s.length >= 8))].sort((a, b) => b.length - a.length);
+export function scrubber(secrets: readonly string[] | SecretList): (line: string) => string {
+  const list = secrets instanceof SecretList ? secrets : new SecretList(secrets);
   return (line) => {
+    const values = list.values;
     let out = scrubPhones(line.replace(EMAIL, CENSOR).replace(REPORT_CAPABILITY, `/reports/${CENSOR}`));
     for (const v of values) if (out.includes(v)) out = out.split(v).join(CENSOR);
     for (const v of values) {
@@ -114,12 +114,31 @@ export function scrubber(secrets: readonly string[]): (line: string) => string {
   };
 }
 
+/**
+ * The secret values a logger censors. It can grow while the process runs: accounts reloaded from
+ * accounts.yaml bring new tokens and keys, which must be scrubbed from the first line that could carry them.
+ * Old values stay listed (a line about a removed account may still quote its token).
+ */
+export class SecretList {
+  private sorted: readonly string[] = [];
+  constructor(initial: readonly string[] = []) {
+    this.add(initial);
+  }
+  add(more: readonly string[]): void {
+    // Short values would censor ordinary words; the configuration's secrets are long random strings.
+    this.sorted = [...new Set([...this.sorted, ...more.filter((s) => s.length >= 8)])].sort((a, b) => b.length - a.length);
+  }
+  get values(): readonly string[] {
+    return this.sorted;
+  }
+}
+
 export interface LoggerOptions {
   level: string;
   pretty: boolean;
   destination?: pino.DestinationStream;
   /** Secret values to censor wherever they appear in a line (tokens, API keys, webhook secrets). */
-  secrets?: readonly string[];
+  secrets?: readonly string[] | SecretList;
 }
 
 /** The process logger: JSON lines by default, readable lines in a terminal, secrets and contacts redacted. */

@@ -5,11 +5,12 @@ import type { Duplex } from 'node:stream';
 import type { DestinationStream, Logger } from 'pino';
 import { join } from 'node:path';
 import { createApp } from './app.js';
+import { watchAccounts } from './config/watchAccounts.js';
 import { watchMappings } from './config/watchMappings.js';
 import type { BridgeConfig } from './config/types.js';
 import { createContainer } from './container.js';
 import type { Container } from './container.js';
-import { configSecrets, createLogger } from './logger.js';
+import { configSecrets, createLogger, SecretList } from './logger.js';
 import { createHireflixSandbox } from './sandbox/hireflix/index.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { createStore, SqliteStore } from './store/index.js';
@@ -22,11 +23,17 @@ export interface RunningBridge {
   scheduler: Scheduler;
   /** Stops taking work, drains, closes the store. Resolves true when everything finished in time. */
   shutdown(): Promise<boolean>;
+  /** Re-reads accounts.yaml now (SIGHUP). True when a new list is in force; false when it was refused. */
+  reloadAccounts(): Promise<boolean>;
 }
 
 export interface StartOptions {
   configDir?: string;
   watchMappings?: boolean;
+  /** Configured mode: reload accounts.yaml when it changes (needs configDir). SIGHUP reloads either way. */
+  watchAccounts?: boolean;
+  /** Where reloaded accounts read `{env: …}` secrets (default process.env). */
+  env?: Record<string, string | undefined>;
   logger?: Logger;
   now?: () => Date;
   /** Start the scheduled jobs (poller, expiry, delivery). Tests may drive the jobs by hand instead. */
@@ -49,7 +56,9 @@ function listenError(err: unknown, port: number, host: string, setting: string, 
 
 /** Builds and starts everything the configuration asks for. Used by server.ts and by component tests. */
 export async function startBridge(config: BridgeConfig, opts: StartOptions = {}): Promise<RunningBridge> {
-  const logger = opts.logger ?? createLogger({ ...config.logging, secrets: configSecrets(config), ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
+  // Grows with reloaded accounts' secrets (not when the caller brings its own logger, as some tests do).
+  const secrets = new SecretList(configSecrets(config));
+  const logger = opts.logger ?? createLogger({ ...config.logging, secrets, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   for (const w of opts.configWarnings ?? []) logger.warn({ problem: w }, 'configuration warning');
   let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
   if (config.sandbox) sandbox = await startSandbox(config, logger);
@@ -91,9 +100,31 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     ? watchMappings(join(opts.configDir, 'mappings'), logger, (name, profile) => container.replaceMapping(name, profile))
     : () => undefined;
 
+  const accountsReloader =
+    config.mode === 'configured' && opts.configDir
+      ? watchAccounts({
+          dir: opts.configDir,
+          logger,
+          env: opts.env ?? process.env,
+          watch: opts.watchAccounts === true,
+          mappingNames: () => new Set(container.mappingNames()),
+          apply: (next) => {
+            // Before the new list is in force, so no line can quote a new secret unscrubbed.
+            secrets.add(configSecrets({ ...config, accounts: next }));
+            return container.replaceAccounts(next);
+          },
+        })
+      : undefined;
+  const reloadAccounts = async (): Promise<boolean> => {
+    if (accountsReloader) return accountsReloader.reload();
+    logger.warn({ mode: config.mode }, config.mode === 'sandbox' ? 'sandbox mode: there are no accounts to reload' : 'accounts cannot be reloaded: no configuration folder');
+    return false;
+  };
+
   const shutdown = async (): Promise<boolean> => {
     container.shuttingDown = true;
     stopWatching();
+    accountsReloader?.close();
     const deadline = new Promise<false>((r) => setTimeout(() => r(false), config.server.shutdownTimeoutMs).unref());
     const drained = (async () => {
       // The listener stays open while requests drain, so late arrivals (and /readyz) get an explicit 503
@@ -115,7 +146,7 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     } else logger.info('shutdown complete');
     return clean;
   };
-  return { url, logger, container, server, scheduler, shutdown };
+  return { url, logger, container, server, scheduler, shutdown, reloadAccounts };
 }
 
 /**

@@ -10,6 +10,18 @@ import { startBridge } from './runtime.js';
 /** Placeholders for configured mode, where parseConfig never reads the sandbox credentials. */
 const UNUSED_SANDBOX_SECRETS = { inboundToken: 'unused', workableToken: 'unused', apiKey: 'unused', webhookSecret: 'unused' };
 
+/**
+ * kill -HUP: re-read accounts.yaml (and the secret files it names) without a restart. Installed first
+ * thing, so a SIGHUP during start-up is kept for when the bridge is up instead of killing the process
+ * (Node's default for SIGHUP).
+ */
+let reloadOnHangup: (() => void) | undefined;
+let hangupWhileStarting = false;
+process.on('SIGHUP', () => {
+  if (reloadOnHangup) reloadOnHangup();
+  else hangupWhileStarting = true;
+});
+
 async function main(): Promise<void> {
   const env = process.env;
   const configDir = resolve(env.CONFIG_DIR ?? 'config');
@@ -23,7 +35,7 @@ async function main(): Promise<void> {
     process.stderr.write(`Configuration has ${parsed.problems.length} problem(s):\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(2);
   }
-  const bridge = await startBridge(parsed.config, { configDir, watchMappings: true, processMetrics: true, configWarnings: parsed.warnings });
+  const bridge = await startBridge(parsed.config, { configDir, watchMappings: true, watchAccounts: true, processMetrics: true, configWarnings: parsed.warnings });
   let stopping = false;
   const stop = (signal: string): void => {
     // A second signal (an impatient Ctrl-C) skips the drain.
@@ -37,6 +49,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  reloadOnHangup = () => {
+    bridge.logger.info({ signal: 'SIGHUP' }, 'reloading accounts');
+    void bridge.reloadAccounts();
+  };
+  if (hangupWhileStarting) reloadOnHangup();
   process.on('unhandledRejection', (reason) => {
     bridge.logger.error({ err: reason }, 'unhandled promise rejection');
   });

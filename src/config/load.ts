@@ -39,6 +39,29 @@ function joiProblems(file: string, error: Joi.ValidationError | undefined): stri
   return (error?.details ?? []).map((d) => `${file}: ${d.path.join('.') || '(root)'}: ${d.message.replace(/^"[^"]*" /, '')}`);
 }
 
+type SecretFn = (file: string, key: string, ref: SecretRef | undefined, required: boolean) => string | undefined;
+
+/** Resolves a secret reference from the environment or a file, adding a problem (file and key) when it cannot. */
+function secretReader(env: Record<string, string | undefined>, readSecretFile: (path: string) => string, problems: string[]): SecretFn {
+  return (file, key, ref, required) => {
+    if (!ref) return undefined;
+    if ('env' in ref) {
+      const v = env[ref.env];
+      if (v === undefined || v === '') {
+        if (required) problems.push(`${file}: ${key}: environment variable ${ref.env} is not set`);
+        return undefined;
+      }
+      return v;
+    }
+    try {
+      return readSecretFile(ref.file).trim();
+    } catch {
+      problems.push(`${file}: ${key}: cannot read secret file ${ref.file}`);
+      return undefined;
+    }
+  };
+}
+
 /** A file that is there but is not YAML: already reported, so nothing more is said about its keys. */
 const NOT_YAML = Symbol('not YAML');
 
@@ -80,23 +103,7 @@ export function parseConfig(src: ConfigSources): ConfigResult {
   const env = src.env;
   const warnings: string[] = [];
 
-  const secret = (file: string, key: string, ref: SecretRef | undefined, required: boolean): string | undefined => {
-    if (!ref) return undefined;
-    if ('env' in ref) {
-      const v = env[ref.env];
-      if (v === undefined || v === '') {
-        if (required) problems.push(`${file}: ${key}: environment variable ${ref.env} is not set`);
-        return undefined;
-      }
-      return v;
-    }
-    try {
-      return src.readSecretFile(ref.file).trim();
-    } catch {
-      problems.push(`${file}: ${key}: cannot read secret file ${ref.file}`);
-      return undefined;
-    }
-  };
+  const secret = secretReader(env, src.readSecretFile, problems);
 
   const rawBridge = readYaml(bridgeFile, src.bridgeYaml, problems) ?? {};
   const b = bridgeFileSchema.validate(rawBridge === NOT_YAML ? {} : rawBridge, { abortEarly: false, convert: true });
@@ -123,11 +130,7 @@ export function parseConfig(src: ConfigSources): ConfigResult {
   let accounts: AccountConfig[] = [];
   if (!sandboxMode) {
     const rawAccounts = readYaml(accountsFile, src.accountsYaml, problems);
-    if (rawAccounts !== NOT_YAML) {
-      const a = accountsFileSchema.validate(rawAccounts ?? {}, { abortEarly: false, convert: true });
-      problems.push(...joiProblems(accountsFile, a.error));
-      if (!a.error) accounts = buildAccounts(a.value, accountsFile, secret, mappings, refusedMappings, problems);
-    }
+    if (rawAccounts !== NOT_YAML) accounts = validateAccounts(rawAccounts, accountsFile, secret, new Set(Object.keys(mappings)), refusedMappings, problems);
   }
   if (problems.length > 0 || b.error) return { problems };
 
@@ -267,17 +270,38 @@ interface AccountsFile {
   }>;
 }
 
+function validateAccounts(raw: unknown, fileName: string, secret: SecretFn, mappings: ReadonlySet<string>, refusedMappings: ReadonlySet<string>, problems: string[]): AccountConfig[] {
+  const a = accountsFileSchema.validate(raw ?? {}, { abortEarly: false, convert: true });
+  problems.push(...joiProblems(fileName, a.error));
+  return a.error ? [] : buildAccounts(a.value as AccountsFile, fileName, secret, mappings, refusedMappings, problems);
+}
+
+/**
+ * Only the accounts file, for a reload while running: validated exactly as at start-up, against the mapping
+ * profiles in force. `accounts` is set (frozen) only when there is no problem.
+ */
+export function parseAccountsFile(
+  input: { file: string; text: string; env: Record<string, string | undefined>; readSecretFile: (path: string) => string },
+  mappings: ReadonlySet<string>,
+): { accounts?: readonly AccountConfig[]; problems: string[] } {
+  const problems: string[] = [];
+  const raw = readYaml(input.file, input.text, problems);
+  if (raw === NOT_YAML) return { problems };
+  const accounts = validateAccounts(raw, input.file, secretReader(input.env, input.readSecretFile, problems), mappings, new Set(), problems);
+  return problems.length > 0 ? { problems } : { accounts: deepFreeze(accounts), problems };
+}
+
 function buildAccounts(
   file: AccountsFile,
   fileName: string,
-  secret: (file: string, key: string, ref: SecretRef | undefined, required: boolean) => string | undefined,
-  mappings: Record<string, MappingProfile>,
+  secret: SecretFn,
+  mappings: ReadonlySet<string>,
   refusedMappings: ReadonlySet<string>,
   problems: string[],
 ): AccountConfig[] {
   return file.accounts.map((a, i) => {
     const at = `accounts.${i}`;
-    if (!mappings[a.mapping] && !refusedMappings.has(a.mapping)) problems.push(`${fileName}: ${at}.mapping: no mapping profile named "${a.mapping}" in mappings/`);
+    if (!mappings.has(a.mapping) && !refusedMappings.has(a.mapping)) problems.push(`${fileName}: ${at}.mapping: no mapping profile named "${a.mapping}" in mappings/`);
     if (a.webhooks && !a.upstream.webhook_secret) problems.push(`${fileName}: ${at}.upstream.webhook_secret: required when webhooks is true`);
     const webhookSecret = secret(fileName, `${at}.upstream.webhook_secret`, a.upstream.webhook_secret, a.webhooks);
     const apiKey = secret(fileName, `${at}.upstream.api_key`, a.upstream.api_key, true) ?? '';

@@ -13,6 +13,11 @@ export class TemplateCache {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Drops an account's cached list (its credentials or endpoint changed, or it was removed). */
+  forget(accountId: string): void {
+    this.entries.delete(accountId);
+  }
+
   async list(account: AccountConfig, upstream: Upstream): Promise<UpstreamTemplate[]> {
     const hit = this.entries.get(account.id);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.value;

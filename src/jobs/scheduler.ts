@@ -104,7 +104,7 @@ export class Scheduler {
       {
         store: c.store,
         client: c.callbackClient,
-        tokenFor: (id) => c.accountById(id)?.workableToken,
+        tokenFor: (id) => c.callbackTokenFor(id),
         onDelivered: c.onDelivered,
         onSettled: (outcome) => c.metrics.delivery(outcome),
         logger: c.logger,

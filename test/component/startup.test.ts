@@ -46,6 +46,33 @@ async function serveUntil(env: Record<string, string>, until: string): Promise<{
   return { stdout, stderr };
 }
 
+/** The server as a process one can signal, with a way to wait for what it writes. */
+function serve(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server.ts')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const closed = new Promise<void>((r) => child.once('close', () => r()));
+  return {
+    get stdout() {
+      return stdout;
+    },
+    async waitFor(text: string, times = 1): Promise<void> {
+      const deadline = Date.now() + 20_000;
+      while (stdout.split(text).length - 1 < times) {
+        if (Date.now() > deadline || child.exitCode !== null || child.signalCode !== null) throw new Error(`no "${text}" in:\n${stdout}${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    signal: (sig: NodeJS.Signals) => child.kill(sig),
+    async stop(): Promise<void> {
+      child.kill('SIGTERM');
+      await closed;
+    },
+  };
+}
+
 const logLines = (stdout: string): Array<Record<string, unknown>> =>
   stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
 
@@ -106,6 +133,27 @@ describe('start-up errors and warnings (the real process)', function () {
       level: 40,
       problem: `${dir}/bridge.yaml: server.public_base_url: not set, so report links sent to Workable and webhook URLs use http://localhost:${port}, which only this machine reaches: set server.public_base_url in bridge.yaml (or PUBLIC_BASE_URL) to the public https address of the bridge`,
     });
+  });
+
+  it('SIGHUP re-reads accounts.yaml and the secret files it names, without a restart', async () => {
+    const secretFile = join(data, 'globex-token');
+    writeFileSync(secretFile, 'wk-globex-before-0001\n');
+    writeFileSync(join(dir, 'accounts.yaml'), ACCOUNTS_YAML.replace('SECRET_FILE', secretFile));
+    writeFileSync(join(dir, 'bridge.yaml'), 'server: { public_base_url: "https://bridge.example.com" }\n');
+    const server = serve({ CONFIG_DIR: dir, SQLITE_PATH: join(data, 'b.sqlite'), PORT: String(await freePort()), ACME_WORKABLE_TOKEN: 'a', ACME_API_KEY: 'b', ACME_WEBHOOK_SECRET: 'c', GLOBEX_API_KEY: 'd' });
+    try {
+      await server.waitFor('"msg":"bridge listening"');
+      // A secret file is not watched: only the signal makes the bridge read it again.
+      writeFileSync(secretFile, 'wk-globex-after-0002\n');
+      server.signal('SIGHUP');
+      await server.waitFor('"msg":"accounts reloaded"');
+      const reloaded = logLines(server.stdout).find((l) => l.msg === 'accounts reloaded');
+      expect(reloaded).to.deep.include({ file: join(dir, 'accounts.yaml'), accounts: ['acme', 'globex'], added: [], removed: [], changed: ['globex'] });
+      expect(server.stdout).to.not.include('wk-globex-after-0002');
+      expect(logLines(server.stdout).some((l) => l.msg === 'shutting down')).to.equal(false);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('BRIDGE_MODE=sandbox beside an accounts file: the sandbox warning says the file is not read (not that there is none)', async () => {

@@ -39,8 +39,8 @@ Example:
         `Add the sha256 under token_sha256 of ${where} in config/accounts.yaml:`,
         `    token_sha256:`,
         `      - "${hash}"`,
-        'Rotation: add the new hash beside the old one, restart, switch Workable to the new token,',
-        'then remove the old hash and restart again.',
+        'Rotation: add the new hash beside the old one (a running bridge reloads accounts.yaml when it is saved),',
+        'switch Workable to the new token, then remove the old hash.',
       ].join('\n'),
     );
     return EXIT_OK;
