@@ -141,7 +141,10 @@ export function createContainer(opts: ContainerOptions): Container {
       callbackPolicy: opts.config.callbackPolicy,
       logger: opts.logger,
       now,
-      upstreamTimeoutMs: Math.max(...opts.config.accounts.map((a) => a.upstream.timeoutMs), 1000),
+      // A getter: a reloaded account may bring a longer upstream timeout, which the invite lock must outlast.
+      get upstreamTimeoutMs() {
+        return Math.max(...accounts.map((a) => a.upstream.timeoutMs), 1000);
+      },
       expiresAtFor: (account, createdAt) => computeExpiresAt(c.mappingFor(account), createdAt),
     },
   };
