@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BridgeConfig } from '../config/types.js';
 import { nextDelayMs } from '../domain/backoff.js';
 import { withLock } from '../domain/lock.js';
+import { WorkerLoop } from './loop.js';
 import {
   DUE_INDEX, interviewLock, moveToDeadLetter, outboxKey, putDue, recordAttempt, removeDeadLetter, removeFromOutbox,
   type AttemptRecord, type OutboxEntry,
@@ -226,4 +227,22 @@ async function settle(deps: DeliverDueDeps, sent: OutboxEntry, outcome: Callback
 
 function statusOf(outcome: CallbackOutcome): { status?: number } {
   return outcome.status === undefined ? {} : { status: outcome.status };
+}
+
+/** The delivery worker the scheduler runs: delivers due entries until stopped. */
+export interface DeliveryWorker {
+  /** New work may be due (an entry was enqueued): look for it now. */
+  kick(): void;
+  /** Stops taking work and waits for the PUTs in flight to settle. */
+  stop(): Promise<void>;
+}
+
+/** Today's worker: one deliverDue run after another, a full batch running again at once. */
+export function startDeliveryWorker(deps: DeliverDueDeps, now: () => Date, intervalMs: number, onError: (err: unknown) => void): DeliveryWorker {
+  const loop = new WorkerLoop('deliver', intervalMs, async () => {
+    const s = await deliverDue(deps, now);
+    return s.attempted + s.dead >= deps.config.batchSize;
+  }, onError);
+  loop.start();
+  return { kick: () => loop.kick(), stop: () => loop.stop() };
 }

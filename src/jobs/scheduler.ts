@@ -3,8 +3,8 @@ import type { ScheduledTask } from 'node-cron';
 import type { Container } from '../container.js';
 import type { ReconcileDeps } from '../domain/reconcile.js';
 import { SqliteStore } from '../store/index.js';
-import { deliverDue } from './deliverDue.js';
-import type { DeliverDueSummary } from './deliverDue.js';
+import { deliverDue, startDeliveryWorker } from './deliverDue.js';
+import type { DeliverDueDeps, DeliverDueSummary, DeliveryWorker } from './deliverDue.js';
 import { expireOverdue } from './expireOverdue.js';
 import { WorkerLoop } from './loop.js';
 import { pollOnce } from './pollOnce.js';
@@ -19,7 +19,7 @@ import type { ReconcileDueSummary } from './reconcileDue.js';
  */
 export class Scheduler {
   private readonly reconcileLoop: WorkerLoop;
-  private readonly deliveryLoop: WorkerLoop;
+  private deliveryWorker: DeliveryWorker | undefined;
   private readonly tasks: ScheduledTask[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -31,11 +31,10 @@ export class Scheduler {
       const s = await this.reconcileNow();
       return s.reconciled + s.failed >= c.config.reconcile.batchSize;
     }, onError('reconcile'));
-    this.deliveryLoop = new WorkerLoop('deliver', c.config.delivery.intervalMs, async () => {
-      const s = await this.deliverNow();
-      return s.attempted + s.dead >= c.config.delivery.batchSize;
-    }, onError('deliver'));
+    this.onDeliveryError = onError('deliver');
   }
+
+  private readonly onDeliveryError: (err: unknown) => void;
 
   get reconcileDeps(): ReconcileDeps {
     const c = this.c;
@@ -49,7 +48,7 @@ export class Scheduler {
       shareDaysFor: c.shareDaysFor,
       publicBaseUrl: c.config.server.publicBaseUrl,
       reportRetentionDays: c.config.reports.retentionDays,
-      onEnqueued: () => this.deliveryLoop.kick(),
+      onEnqueued: () => this.deliveryWorker?.kick(),
       lockTtlMs: this.reconcileHoldMs,
     };
   }
@@ -65,7 +64,7 @@ export class Scheduler {
 
   start(): void {
     this.reconcileLoop.start();
-    this.deliveryLoop.start();
+    this.deliveryWorker = startDeliveryWorker(this.deliveryDeps, this.c.now, this.c.config.delivery.intervalMs, this.onDeliveryError);
     this.tasks.push(
       cron.schedule(this.c.config.poller.cron, () => this.track(this.pollNow()), { name: 'poll', noOverlap: true }),
       cron.schedule(this.c.config.expiry.cron, () => this.track(this.expireNow()), { name: 'expire', noOverlap: true }),
@@ -80,7 +79,7 @@ export class Scheduler {
   /** Stops the schedule and waits for runs in progress. */
   async stop(): Promise<void> {
     for (const t of this.tasks) await t.stop();
-    await Promise.all([this.reconcileLoop.stop(), this.deliveryLoop.stop(), ...this.inFlight]);
+    await Promise.all([this.reconcileLoop.stop(), this.deliveryWorker?.stop(), ...this.inFlight]);
   }
 
   kickReconcile(): void {
@@ -88,7 +87,7 @@ export class Scheduler {
   }
 
   kickDelivery(): void {
-    this.deliveryLoop.kick();
+    this.deliveryWorker?.kick();
   }
 
   async reconcileNow(): Promise<ReconcileDueSummary> {
@@ -97,22 +96,29 @@ export class Scheduler {
     return s;
   }
 
-  async deliverNow(): Promise<DeliverDueSummary> {
+  /**
+   * What both the worker and a manual run deliver with. The lease is taken when a PUT starts (not while an
+   * entry waits for a slot) and outlives the whole exchange: the callback client aborts at timeoutMs and
+   * reads the answer for at most a second more, so another replica cannot send the same entry meanwhile.
+   */
+  private get deliveryDeps(): DeliverDueDeps {
     const c = this.c;
     const d = c.config.delivery;
-    const s = await deliverDue(
-      {
-        store: c.store,
-        client: c.callbackClient,
-        tokenFor: (id) => c.callbackTokenFor(id),
-        onDelivered: c.onDelivered,
-        onSettled: (outcome) => c.metrics.delivery(outcome),
-        logger: c.logger,
-        config: { ...d, leaseMs: d.timeoutMs + 15_000 },
-      },
-      c.now,
-    );
-    if (s.attempted > 0) c.logger.info({ job: 'deliver', ...s }, 'delivery run');
+    return {
+      store: c.store,
+      client: c.callbackClient,
+      tokenFor: (id) => c.callbackTokenFor(id),
+      onDelivered: c.onDelivered,
+      onSettled: (outcome) => c.metrics.delivery(outcome),
+      logger: c.logger,
+      config: { ...d, leaseMs: d.timeoutMs + 15_000 },
+    };
+  }
+
+  /** One manual delivery run (POST /ops/deliver, the CLI): at most batch_size entries, its summary. */
+  async deliverNow(): Promise<DeliverDueSummary> {
+    const s = await deliverDue(this.deliveryDeps, this.c.now);
+    if (s.attempted > 0) this.c.logger.info({ job: 'deliver', ...s }, 'delivery run');
     return s;
   }
 
