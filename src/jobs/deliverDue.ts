@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { BridgeConfig } from '../config/types.js';
 import { nextDelayMs } from '../domain/backoff.js';
 import { withLock } from '../domain/lock.js';
-import { WorkerLoop } from './loop.js';
 import {
   DUE_INDEX, interviewLock, moveToDeadLetter, outboxKey, putDue, recordAttempt, removeDeadLetter, removeFromOutbox,
   type AttemptRecord, type OutboxEntry,
@@ -52,24 +51,6 @@ export const DEFAULT_HORIZON_MS = 3 * 24 * 60 * 60 * 1000;
 const NO_TOKEN = 'no Workable token configured for account';
 
 type Tally = 'delivered' | 'retried' | 'dead' | 'skipped';
-type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
-
-/** At most `max` calls of fn run at once; a finishing call hands its slot straight to the next waiter. */
-function createLimit(max: number): Limit {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async (fn) => {
-    if (active < max) active += 1;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      const next = waiting.shift();
-      if (next !== undefined) next();
-      else active -= 1;
-    }
-  };
-}
 
 function hostOf(url: string): string {
   try {
@@ -88,48 +69,203 @@ export function formatDuration(ms: number): string {
   return `${ms} ms`;
 }
 
+/** Listed entries a pool holds back (their host is full) before it stops looking further, in batches. */
+const MAX_WINDOW_BATCHES = 10;
+
 /**
- * One delivery run: PUTs due outbox entries to Workable and settles each by its outcome (see the outbox
- * module for the records). Entries leave the outbox only once Workable has them, so a process killed at any
- * point re-sends on restart. Errors of one entry are logged and counted as skipped; a store outage rejects
- * the run (with StoreUnavailableError) once the entries already in flight have settled.
+ * A continuous delivery pool: at most `concurrency` PUTs in flight, at most `perHostConcurrency` per callback
+ * host, and a slot that frees up is given at once to the next listed entry whose host has room. There is no
+ * batch barrier: a PUT that hangs until the client's timeout holds its own slot and nothing else.
+ *
+ * Work comes from listings of the due index, each at most batch_size entries beyond those the pool already
+ * holds (in flight, waiting for their host, or skipped), so entries behind a full host are still seen, up to
+ * MAX_WINDOW_BATCHES batches held back. A listing happens when asked (refresh), and again while the last one
+ * was full. Entries another replica holds (its lease) are skipped and not tried again until the next refresh
+ * that forgets them, so replicas never spin on each other's leases.
+ */
+class DeliveryPool {
+  readonly summary: DeliverDueSummary = { attempted: 0, delivered: 0, retried: 0, dead: 0, skipped: 0 };
+  /** The store failure that paused the pool (until the next refresh), if any. */
+  failure: unknown;
+  private readonly queue: Array<{ id: string; host: string }> = [];
+  private readonly queued = new Set<string>();
+  private readonly inFlight = new Map<string, string>();
+  private readonly hostActive = new Map<string, number>();
+  /** Entries settled as skipped: not tried again until forget(). */
+  private readonly held = new Set<string>();
+  /** In flight when new work was announced: a newer payload for them may be due once they settle. */
+  private readonly announced = new Set<string>();
+  private listing = false;
+  private wanted = false;
+  private more = false;
+  private started = 0;
+  private stopped = false;
+  private readonly idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly deps: DeliverDueDeps,
+    private readonly now: () => Date,
+    /** Entries one pool takes at most (a manual run); unbounded for the worker. */
+    private readonly maxStarts = Number.POSITIVE_INFINITY,
+    /** Told once when a store failure pauses the pool. */
+    private readonly onPause: (err: unknown) => void = () => undefined,
+  ) {}
+
+  /** Looks at the due index again; `forget` also retries entries skipped so far and lifts a store pause. */
+  refresh(forget: boolean): void {
+    if (forget) {
+      this.held.clear();
+      this.failure = undefined;
+    }
+    else for (const id of this.inFlight.keys()) this.announced.add(id);
+    this.wanted = true;
+    this.pump();
+  }
+
+  /** Resolves once nothing is in flight and nothing more can start. */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Starts nothing more; idle() then waits for the PUTs in flight. */
+  stop(): void {
+    this.stopped = true;
+    this.pump();
+  }
+
+  private get max(): number {
+    return Math.max(1, this.deps.config.concurrency);
+  }
+
+  private get perHost(): number {
+    return Math.max(1, this.deps.config.perHostConcurrency);
+  }
+
+  private get accepting(): boolean {
+    return !this.stopped && this.failure === undefined && this.started < this.maxStarts;
+  }
+
+  private isIdle(): boolean {
+    return this.inFlight.size === 0 && !this.listing;
+  }
+
+  private pump(): void {
+    if (this.accepting) {
+      for (let i = 0; i < this.queue.length && this.inFlight.size < this.max && this.started < this.maxStarts; ) {
+        const next = this.queue[i] as { id: string; host: string };
+        if ((this.hostActive.get(next.host) ?? 0) >= this.perHost) {
+          i += 1;
+          continue;
+        }
+        this.queue.splice(i, 1);
+        this.queued.delete(next.id);
+        this.launch(next.id, next.host);
+      }
+      const roomToLook = this.queue.length < MAX_WINDOW_BATCHES * Math.max(1, this.deps.config.batchSize);
+      if (!this.listing && this.inFlight.size < this.max && this.started < this.maxStarts && (this.wanted || (this.more && roomToLook))) {
+        this.wanted = false;
+        this.listing = true;
+        void this.list().finally(() => {
+          this.listing = false;
+          this.pump();
+        });
+      }
+    }
+    if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private async list(): Promise<void> {
+    const { store, config } = this.deps;
+    try {
+      const limit = Math.max(1, config.batchSize) + this.queue.length + this.inFlight.size + this.held.size;
+      const due = await store.zrangeByScore(DUE_INDEX, this.now().getTime(), limit);
+      const fresh = due.filter(({ member: id }) => !this.inFlight.has(id) && !this.queued.has(id) && !this.held.has(id));
+      const entries = await store.getMany<OutboxEntry>(fresh.map((d) => outboxKey(d.member)));
+      fresh.forEach(({ member: id }, i) => {
+        this.queue.push({ id, host: hostOf(entries[i]?.callbackUrl ?? '') });
+        this.queued.add(id);
+      });
+      this.more = due.length >= limit;
+    } catch (err) {
+      this.pause(err);
+    }
+  }
+
+  private launch(id: string, host: string): void {
+    this.started += 1;
+    this.inFlight.set(id, host);
+    this.hostActive.set(host, (this.hostActive.get(host) ?? 0) + 1);
+    void this.deliver(id).then((tally) => {
+      this.summary[tally] += 1;
+      this.inFlight.delete(id);
+      const active = (this.hostActive.get(host) ?? 1) - 1;
+      if (active > 0) this.hostActive.set(host, active);
+      else this.hostActive.delete(host);
+      if (tally === 'skipped') this.held.add(id);
+      if (this.announced.delete(id)) this.wanted = true;
+      this.pump();
+    });
+  }
+
+  private async deliver(id: string): Promise<Tally> {
+    try {
+      return await deliverOne(this.deps, id, this.now, () => { this.summary.attempted += 1; });
+    } catch (err) {
+      if (err instanceof StoreUnavailableError) this.pause(err);
+      else this.deps.logger?.error({ interviewId: id, err: err instanceof Error ? err.message : String(err) }, 'delivery failed');
+      return 'skipped';
+    }
+  }
+
+  /** A store failure: start nothing more until the next refresh that forgets (the worker's next interval). */
+  private pause(err: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = err;
+    this.onPause(err);
+  }
+}
+
+/**
+ * One delivery run (POST /ops/deliver, the CLI, tests): takes at most batch_size due entries, as slots free
+ * up, and resolves with their summary once all have settled. Entries leave the outbox only once Workable has
+ * them, so a process killed at any point re-sends on restart. Errors of one entry are logged and counted as
+ * skipped; a store outage rejects the run (with StoreUnavailableError) once the entries in flight settled.
  */
 export async function deliverDue(deps: DeliverDueDeps, now: () => Date): Promise<DeliverDueSummary> {
-  const { store, config, logger } = deps;
-  const summary: DeliverDueSummary = { attempted: 0, delivered: 0, retried: 0, dead: 0, skipped: 0 };
-  const due = await store.zrangeByScore(DUE_INDEX, now().getTime(), config.batchSize);
-  const listed = await store.getMany<OutboxEntry>(due.map((d) => outboxKey(d.member)));
-  const overall = createLimit(Math.max(1, config.concurrency));
-  const perHost = new Map<string, Limit>();
-  let outage: StoreUnavailableError | undefined;
+  const pool = new DeliveryPool(deps, now, Math.max(1, deps.config.batchSize));
+  pool.refresh(true);
+  await pool.idle();
+  if (pool.failure !== undefined) throw pool.failure;
+  return pool.summary;
+}
 
-  const hostLimit = (host: string): Limit => {
-    const existing = perHost.get(host);
-    if (existing !== undefined) return existing;
-    const created = createLimit(Math.max(1, config.perHostConcurrency));
-    perHost.set(host, created);
-    return created;
+/** The delivery worker the scheduler runs: delivers due entries until stopped. */
+export interface DeliveryWorker {
+  /** New work may be due (an entry was enqueued): look for it now. */
+  kick(): void;
+  /** Stops taking work and waits for the PUTs in flight to settle. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The scheduler's worker: one long-lived DeliveryPool, looked at again on every kick (an entry enqueued) and
+ * every `intervalMs` (retries falling due; entries skipped or a store failure forgotten). A store failure is
+ * reported to onError and pauses the pool until the next interval; PUTs in flight still settle.
+ */
+export function startDeliveryWorker(deps: DeliverDueDeps, now: () => Date, intervalMs: number, onError: (err: unknown) => void): DeliveryWorker {
+  const pool = new DeliveryPool(deps, now, Number.POSITIVE_INFINITY, onError);
+  const timer = setInterval(() => pool.refresh(true), Math.max(1, intervalMs));
+  timer.unref();
+  pool.refresh(true);
+  return {
+    kick: () => pool.refresh(false),
+    stop: async () => {
+      clearInterval(timer);
+      pool.stop();
+      await pool.idle();
+    },
   };
-
-  // Host slot first, then the overall slot: an entry waiting for its busy host must not hold an overall
-  // slot that an entry for another host could use.
-  const tallies = due.map(({ member: id }, i) =>
-    hostLimit(hostOf(listed[i]?.callbackUrl ?? ''))(() =>
-      overall(async (): Promise<Tally> => {
-        if (outage !== undefined) return 'skipped';
-        try {
-          return await deliverOne(deps, id, now, () => { summary.attempted += 1; });
-        } catch (err) {
-          if (err instanceof StoreUnavailableError) outage = err;
-          else logger?.error({ interviewId: id, err: err instanceof Error ? err.message : String(err) }, 'delivery failed');
-          return 'skipped';
-        }
-      }),
-    ),
-  );
-  for (const tally of await Promise.all(tallies)) summary[tally] += 1;
-  if (outage !== undefined) throw outage;
-  return summary;
 }
 
 /** Lease, read, PUT (outside any lock), settle. */
@@ -229,20 +365,3 @@ function statusOf(outcome: CallbackOutcome): { status?: number } {
   return outcome.status === undefined ? {} : { status: outcome.status };
 }
 
-/** The delivery worker the scheduler runs: delivers due entries until stopped. */
-export interface DeliveryWorker {
-  /** New work may be due (an entry was enqueued): look for it now. */
-  kick(): void;
-  /** Stops taking work and waits for the PUTs in flight to settle. */
-  stop(): Promise<void>;
-}
-
-/** Today's worker: one deliverDue run after another, a full batch running again at once. */
-export function startDeliveryWorker(deps: DeliverDueDeps, now: () => Date, intervalMs: number, onError: (err: unknown) => void): DeliveryWorker {
-  const loop = new WorkerLoop('deliver', intervalMs, async () => {
-    const s = await deliverDue(deps, now);
-    return s.attempted + s.dead >= deps.config.batchSize;
-  }, onError);
-  loop.start();
-  return { kick: () => loop.kick(), stop: () => loop.stop() };
-}

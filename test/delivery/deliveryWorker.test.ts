@@ -22,6 +22,8 @@ for (const makeBackend of backends) {
     let h: Harness;
     let client: CallbackClient;
     const workers: DeliveryWorker[] = [];
+    /** Outcomes in the order entries settled (after their outbox move). */
+    let settled: string[] = [];
     const releases: Array<() => void> = [];
 
     /** The slow host's requests wait here until the test lets them go (at the end of every test). */
@@ -36,6 +38,7 @@ for (const makeBackend of backends) {
           onDelivered: async (interviewId, hash, at) => {
             h.delivered.push({ interviewId, hash, at: at.toISOString() });
           },
+          onSettled: (outcome) => settled.push(outcome),
           config: { ...baseConfig, leaseMs: 120_000, ...overrides },
         },
         h.now,
@@ -52,6 +55,7 @@ for (const makeBackend of backends) {
       fast = await startReceiver(() => ({ status: 200 }));
       slow = await startReceiver(hang);
       h = harness(store);
+      settled = [];
       client = createCallbackClient({ timeoutMs: 60_000, userAgent: 'bridge-test' });
     });
     afterEach(async () => {
@@ -70,7 +74,7 @@ for (const makeBackend of backends) {
 
       for (let i = 2; i <= 6; i += 1) await h.put(`fast-${i}`, `${fast.url}/cb/fast-${i}`, payload('completed', `${i}`));
       worker.kick();
-      await waitFor(() => h.delivered.length === 6);
+      await waitFor(() => settled.length === 6);
 
       expect(slow.inFlight, 'the slow PUT is still open').to.equal(1);
       expect(releases).to.have.length(1);
@@ -78,7 +82,7 @@ for (const makeBackend of backends) {
       expect(await outboxSize(store), 'only the slow entry is left').to.equal(1);
 
       releases.splice(0).forEach((release) => release());
-      await waitFor(() => h.delivered.length === 7);
+      await waitFor(() => settled.length === 7);
       expect(await outboxSize(store)).to.equal(0);
     });
 
@@ -92,14 +96,16 @@ for (const makeBackend of backends) {
       // batch_size 2: the first listing holds only slow entries; the worker must look past a full host.
       start({ concurrency: 3, perHostConcurrency: 2, batchSize: 2 });
 
-      await waitFor(() => h.delivered.length === 8);
+      await waitFor(() => settled.length === 8);
       expect(slow.requests, 'the slow host never gets more than its two slots').to.have.length(2);
       expect(slow.maxInFlight).to.equal(2);
       expect(fast.maxInFlight, 'one overall slot is left for the fast host').to.equal(1);
       expect(fast.requests).to.have.length(8);
 
+      slow.respond = () => ({ status: 200 });
       releases.splice(0).forEach((release) => release());
-      await waitFor(() => h.delivered.length === 11);
+      await waitFor(() => settled.length === 11);
+      expect(settled.every((o) => o === 'delivered')).to.equal(true);
       expect(slow.requests.map((r) => r.path).sort()).to.deep.equal(['/cb/slow-1', '/cb/slow-2', '/cb/slow-3']);
     });
 
@@ -112,11 +118,11 @@ for (const makeBackend of backends) {
       await h.put('fast-1', `${fast.url}/cb/fast-1`, payload('completed', '1'));
       second.kick();
       // The second replica ran many times meanwhile (every 5 ms) and delivered the new entry.
-      await waitFor(() => h.delivered.length === 1);
+      await waitFor(() => settled.length === 1);
       expect(slow.requests, 'sent once, by the first replica').to.have.length(1);
 
       releases.splice(0).forEach((release) => release());
-      await waitFor(() => h.delivered.length === 2);
+      await waitFor(() => settled.length === 2);
       expect(slow.requests).to.have.length(1);
       expect(await outboxSize(store)).to.equal(0);
     });
