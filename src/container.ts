@@ -16,6 +16,7 @@ import { createCallbackClient } from './workable/callbackClient.js';
 import type { CallbackClient } from './workable/callbackClient.js';
 import type { ShareDeps } from './domain/sharedLink.js';
 import { TemplateCache } from './domain/templates.js';
+import type { StoreSafety } from './store/safety.js';
 import type { Store } from './store/types.js';
 import { UpstreamRegistry } from './upstreams/registry.js';
 import type { Upstream } from './upstreams/types.js';
@@ -55,6 +56,8 @@ export interface Container extends ShareDeps {
   onDelivered(interviewId: string, hash: string, at: Date): Promise<void>;
   /** True while the process is shutting down: readiness fails and new work is refused. */
   shuttingDown: boolean;
+  /** The store's data-safety settings as read at start-up (shown in /readyz); undefined when not read. */
+  storeSafety?: StoreSafety;
 }
 
 export interface ContainerOptions {
@@ -65,6 +68,7 @@ export interface ContainerOptions {
   buildUpstream?: (account: AccountConfig) => Upstream;
   /** Also export Node process metrics (memory, CPU, event loop); the process sets it, tests need not. */
   processMetrics?: boolean;
+  storeSafety?: StoreSafety;
 }
 
 /** Manual dependency injection: one typed container, no module-level singletons doing I/O. */
@@ -98,6 +102,7 @@ export function createContainer(opts: ContainerOptions): Container {
     webhookSignatureLimiter: new AuthLimiter({ maxFailures: opts.config.webhooks.badSignatureLimit, windowMs: opts.config.webhooks.badSignatureWindowMs }),
     now,
     shuttingDown: false,
+    ...(opts.storeSafety ? { storeSafety: opts.storeSafety } : {}),
     callbackClient,
     onDelivered: async (interviewId, hash, at) => {
       await withLock(opts.store, interviewLock(interviewId), async () => {

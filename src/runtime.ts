@@ -14,6 +14,8 @@ import { configSecrets, createLogger, SecretList } from './logger.js';
 import { createHireflixSandbox } from './sandbox/hireflix/index.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { createStore, SqliteStore } from './store/index.js';
+import type { Store } from './store/index.js';
+import { readRedisSafety, readSqliteSafety, type StoreSafety } from './store/safety.js';
 
 export interface RunningBridge {
   url: string;
@@ -71,7 +73,9 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     const released = (await store.releaseStaleClaims('lease:')) + (await store.releaseStaleClaims('lock:'));
     if (released > 0) logger.info({ released }, 'released leases left by a previous process');
   }
-  const container = createContainer({ config, store, logger, processMetrics: opts.processMetrics ?? false, ...(opts.now ? { now: opts.now } : {}) });
+  const storeSafety = await inspectStore(store, config);
+  logStoreSafety(logger, storeSafety);
+  const container = createContainer({ config, store, logger, storeSafety, processMetrics: opts.processMetrics ?? false, ...(opts.now ? { now: opts.now } : {}) });
   const scheduler = new Scheduler(container);
   const app = createApp(container, scheduler);
   const requests = trackRequests(app.callback());
@@ -227,4 +231,31 @@ function announceSandbox(logger: Logger, config: BridgeConfig, url: string, sand
       '',
     ].join('\n') + '\n',
   );
+}
+
+/** The store's data-safety settings (see store/safety.ts); a failure to read them is never fatal. */
+async function inspectStore(store: Store, config: BridgeConfig): Promise<StoreSafety | undefined> {
+  try {
+    if (store instanceof SqliteStore) return await readSqliteSafety(store);
+    if (config.store.kind === 'redis') return await readRedisSafety(config.store.url);
+  } catch {
+    // e.g. the SQLite file closed under us; readiness reports the store itself.
+  }
+  return undefined;
+}
+
+/**
+ * One warning line per risk, loud on purpose (evicted or unpersisted keys are lost results); settings that
+ * could not be read get one warning saying so and what to check by hand.
+ */
+function logStoreSafety(logger: Logger, safety: StoreSafety | undefined): void {
+  if (safety === undefined) return;
+  for (const warning of safety.warnings) logger.warn({ storeSafety: safety }, `STORE SAFETY: ${warning}`);
+  if (safety.store === 'redis') {
+    const unknown = (['evictionPolicy', 'appendonly', 'save'] as const).filter((k) => safety[k] === 'unknown');
+    if (unknown.length > 0) {
+      logger.warn({ storeSafety: safety }, `STORE SAFETY: could not read Redis ${unknown.join(', ')} (${safety.note ?? 'no answer'}); check by hand that maxmemory-policy is noeviction and persistence is on`);
+    }
+  }
+  if (safety.warnings.length === 0) logger.info({ storeSafety: safety }, 'store safety settings');
 }

@@ -139,6 +139,8 @@ export function parseConfig(src: ConfigSources): ConfigResult {
   const port = env.PORT !== undefined ? Number(env.PORT) : f.server.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`environment: PORT must be a port number`);
   if (env.TRUST_PROXY_HOPS !== undefined && !/^[0-5]$/.test(env.TRUST_PROXY_HOPS)) problems.push('environment: TRUST_PROXY_HOPS must be a whole number from 0 to 5');
+  const synchronous = (env.SQLITE_SYNCHRONOUS ?? f.store.sqlite_synchronous).toLowerCase();
+  if (synchronous !== 'normal' && synchronous !== 'full') problems.push('environment: SQLITE_SYNCHRONOUS must be normal or full');
   if (problems.length > 0) return { problems };
 
   const sandboxPort = Number(env.SANDBOX_PORT ?? 4010);
@@ -184,7 +186,7 @@ export function parseConfig(src: ConfigSources): ConfigResult {
     },
     store: redisUrl
       ? { kind: 'redis', url: redisUrl, prefix: env.REDIS_PREFIX ?? f.store.prefix }
-      : { kind: 'sqlite', path: env.SQLITE_PATH ?? f.store.sqlite_path },
+      : { kind: 'sqlite', path: env.SQLITE_PATH ?? f.store.sqlite_path, synchronous: synchronous === 'full' ? 'full' : 'normal' },
     templatesCacheMs: f.templates_cache_ms,
     callbackPolicy: { allowedHosts: f.callback_policy.allowed_hosts, allowLocal: sandboxMode || f.callback_policy.allow_local, allowedPorts: f.callback_policy.allowed_ports },
     delivery: {

@@ -37,6 +37,7 @@ export const bridgeFileSchema = Joi.object({
   store: Joi.object({
     kind: Joi.string().valid('sqlite', 'redis').default('sqlite'),
     sqlite_path: Joi.string().default('data/bridge.sqlite'),
+    sqlite_synchronous: Joi.string().lowercase().valid('normal', 'full').default('normal'),
     redis_url: secretRef.default({ env: 'REDIS_URL' }),
     prefix: Joi.string().pattern(/^[A-Za-z0-9:_-]{1,40}$/).default('wvb'),
   }).default(),

@@ -1,5 +1,8 @@
 import type { MappingProfile } from './mappingSchema.js';
 
+/** SQLite's PRAGMA synchronous values the bridge offers (see store.sqlite_synchronous). */
+export type SqliteSynchronous = 'normal' | 'full';
+
 /** Where a secret comes from: an environment variable or a file (e.g. a mounted Docker/Kubernetes secret). */
 export type SecretRef = { env: string } | { file: string };
 
@@ -72,7 +75,12 @@ export interface BridgeConfig {
     /** Requests in progress at once from one client address (0: unlimited); beyond it 429. */
     maxRequestsPerClient: number;
   };
-  store: { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string; prefix: string };
+  /**
+   * sqlite.synchronous: SQLite's durability setting (WAL journal either way). 'normal': a committed write
+   * survives a crash of the process, but the last commits may be lost if the machine loses power. 'full':
+   * every commit is synced to disk before it returns, survived power loss too, at some write cost.
+   */
+  store: { kind: 'sqlite'; path: string; synchronous: SqliteSynchronous } | { kind: 'redis'; url: string; prefix: string };
   templatesCacheMs: number;
   callbackPolicy: CallbackPolicy;
   delivery: {

@@ -52,7 +52,9 @@ export function opsRoutes(c: Container, scheduler: Scheduler): Router {
     } catch {
       throw new HttpError(503, `Not ready: the ${c.store.kind} store does not answer`);
     }
-    ctx.body = { status: 'ready', store: c.store.kind, mode: c.config.mode };
+    // Safety warnings do not fail readiness: every replica shares the store, so a 503 would take them all out
+    // of the balancer for a setting only the operator can change. They are shown here and logged at start.
+    ctx.body = { status: 'ready', store: c.store.kind, mode: c.config.mode, ...(c.storeSafety ? { storeSafety: c.storeSafety } : {}) };
   });
   opsRoute(router, guard, 'GET', '/metrics', async (ctx) => {
     const { contentType, body } = await c.metrics.render();

@@ -7,6 +7,7 @@
  */
 import { openRedisStore, type RedisStore, type StoreLogger } from './redis.js';
 import { openSqliteStore, type SqliteStore } from './sqlite.js';
+import type { SqliteSynchronous } from '../config/types.js';
 import type { Store } from './types.js';
 
 export { StoreUnavailableError, type Store } from './types.js';
@@ -17,6 +18,8 @@ export { SqliteStore, openSqliteStore } from './sqlite.js';
 export interface SqliteStoreConfig {
   kind: 'sqlite';
   path: string;
+  /** PRAGMA synchronous (store.sqlite_synchronous); default 'normal'. */
+  synchronous?: SqliteSynchronous;
 }
 
 /** Shared store: every key under `prefix`, so several bridges can share one Redis. */
@@ -47,6 +50,6 @@ export function createStore(opts: SqliteStoreConfig): Promise<SqliteStore>;
 export function createStore(opts: RedisStoreConfig): Promise<RedisStore>;
 export function createStore(opts: StoreConfig): Promise<Store>;
 export async function createStore(opts: StoreConfig): Promise<Store> {
-  if (opts.kind === 'sqlite') return openSqliteStore(opts.path);
+  if (opts.kind === 'sqlite') return openSqliteStore(opts.path, opts.synchronous);
   return openRedisStore(opts);
 }

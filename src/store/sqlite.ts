@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { KeyvSqlite } from '@keyv/sqlite';
 import { Keyv } from 'keyv';
 import { checkScore, KeyvRecords, normalizeTtl } from './keyvStore.js';
+import type { SqliteSynchronous } from '../config/types.js';
 import { StoreUnavailableError, type Store } from './types.js';
 
 const BACKEND = 'sqlite';
@@ -17,11 +18,13 @@ const BUSY_TIMEOUT_MS = 5000;
 const SCHEMA = [
   // WAL lets readers proceed during a write and makes concurrent processes on one file far less likely to block.
   'PRAGMA journal_mode = WAL',
-  'PRAGMA synchronous = NORMAL',
   'CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER)',
   'CREATE TABLE IF NOT EXISTS zset (idx TEXT NOT NULL, member TEXT NOT NULL, score REAL NOT NULL, PRIMARY KEY (idx, member))',
   'CREATE INDEX IF NOT EXISTS zset_by_score ON zset (idx, score)',
 ];
+
+/** PRAGMA synchronous answers a number: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
+const SYNCHRONOUS_NAMES: Record<number, string> = { 0: 'off', 1: 'normal', 2: 'full', 3: 'extra' };
 
 /** The SQLite-backed Store. Create it with {@link openSqliteStore} (or `createStore({ kind: 'sqlite', ... })`). */
 export class SqliteStore extends KeyvRecords implements Store {
@@ -36,7 +39,7 @@ export class SqliteStore extends KeyvRecords implements Store {
   }
 
   /** @internal Opens the file and creates the tables; used by openSqliteStore. */
-  static async open(path: string): Promise<SqliteStore> {
+  static async open(path: string, synchronous: SqliteSynchronous = 'normal'): Promise<SqliteStore> {
     const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: BUSY_TIMEOUT_MS });
     // No namespace: the file belongs to one bridge, and keyv's "ns:" prefixing would make "ns:x" and "x" collide.
     const keyv = new Keyv<unknown>(adapter, {
@@ -48,11 +51,23 @@ export class SqliteStore extends KeyvRecords implements Store {
     const store = new SqliteStore(adapter, keyv);
     try {
       for (const sql of SCHEMA) await adapter.query(sql);
+      // Durability (store.sqlite_synchronous): NORMAL with WAL syncs at checkpoints, so a process crash loses
+      // nothing committed but a power loss may lose the last commits; FULL syncs the WAL at every commit.
+      await adapter.query(`PRAGMA synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     } catch (error) {
       await adapter.close().catch(() => undefined);
       throw new StoreUnavailableError(BACKEND, error);
     }
     return store;
+  }
+
+  /** The durability settings in force on this connection, read back from SQLite (for logs and /readyz). */
+  async durability(): Promise<{ journalMode: string; synchronous: string }> {
+    return this.run(async () => {
+      const [journal] = await this.#rows<{ journal_mode: string }>('PRAGMA journal_mode');
+      const [sync] = await this.#rows<{ synchronous: number }>('PRAGMA synchronous');
+      return { journalMode: String(journal?.journal_mode ?? 'unknown'), synchronous: SYNCHRONOUS_NAMES[Number(sync?.synchronous)] ?? 'unknown' };
+    });
   }
 
   /** Runs a backend call, turning any backend failure into StoreUnavailableError (caller bugs stay as-is). */
@@ -206,7 +221,7 @@ export class SqliteStore extends KeyvRecords implements Store {
  * Opens (creating if needed) the SQLite store at `path`, creating its parent directory; `':memory:'` gives a
  * private in-memory database. Rejects with StoreUnavailableError when the file cannot be opened.
  */
-export async function openSqliteStore(path: string): Promise<SqliteStore> {
+export async function openSqliteStore(path: string, synchronous: SqliteSynchronous = 'normal'): Promise<SqliteStore> {
   if (path !== ':memory:') {
     try {
       await mkdir(dirname(path), { recursive: true });
@@ -214,5 +229,5 @@ export async function openSqliteStore(path: string): Promise<SqliteStore> {
       throw new StoreUnavailableError(BACKEND, error);
     }
   }
-  return SqliteStore.open(path);
+  return SqliteStore.open(path, synchronous);
 }

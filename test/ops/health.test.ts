@@ -19,10 +19,15 @@ describe('health and readiness', function () {
       expect(res.text).to.equal('{"status":"ok"}');
     });
 
-    it('/readyz answers 200 with the store and the mode', async () => {
+    it('/readyz answers 200 with the store, the mode and the store\'s safety settings', async () => {
       const res = await call(`${b.url}/readyz`);
       expect(res.status).to.equal(200);
-      expect(res.body).to.deep.equal({ status: 'ready', store: 'sqlite', mode: 'configured' });
+      expect(res.body).to.deep.equal({
+        status: 'ready',
+        store: 'sqlite',
+        mode: 'configured',
+        storeSafety: { store: 'sqlite', journalMode: 'wal', synchronous: 'normal', warnings: [] },
+      });
     });
 
     it('the server timeouts are the configured ones, not Node\'s defaults', () => {

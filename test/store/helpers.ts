@@ -81,11 +81,14 @@ export function redisServerOnPath(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** A private redis-server (no persistence) on `port`; resolves once it accepts connections. */
-export async function startRedisServer(port: number): Promise<ChildProcess> {
+/**
+ * A private redis-server (no persistence unless `extra` says otherwise) on `port`; resolves once it accepts
+ * connections. `extra` arguments come last, so they override the defaults (e.g. `--appendonly yes`).
+ */
+export async function startRedisServer(port: number, extra: string[] = []): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extra],
     { stdio: 'ignore' },
   );
   await eventually(

@@ -30,7 +30,7 @@ describe('configuration', () => {
     expect(problems).to.deep.equal([]);
     expect(config!.mode).to.equal('sandbox');
     expect(config!.server.host).to.equal('127.0.0.1');
-    expect(config!.store).to.deep.equal({ kind: 'sqlite', path: 'data/bridge.sqlite' });
+    expect(config!.store).to.deep.equal({ kind: 'sqlite', path: 'data/bridge.sqlite', synchronous: 'normal' });
     expect(config!.callbackPolicy).to.deep.equal({ allowedHosts: ['*.workable.com'], allowLocal: true, allowedPorts: [443] });
     expect(config!.accounts.map((a) => a.id)).to.deep.equal(['demo']);
     expect(config!.accounts[0]!.tokenSha256).to.deep.equal([sha256Hex('in-tok')]);
@@ -104,6 +104,15 @@ accounts:
     expect(ok.config!.callbackPolicy.allowedPorts).to.deep.equal([443, 8443]);
     const bad = parseConfig(sources({ bridgeYaml: 'callback_policy: { allowed_ports: [443, 70000] }' }));
     expect(bad.problems).to.deep.equal(['config/bridge.yaml: callback_policy.allowed_ports.1: must be less than or equal to 65535']);
+  });
+
+  it('takes store.sqlite_synchronous (normal or full, SQLITE_SYNCHRONOUS overriding), and names any other value', () => {
+    expect(parseConfig(sources({ bridgeYaml: 'store: { sqlite_synchronous: full }' })).config!.store).to.deep.equal({ kind: 'sqlite', path: 'data/bridge.sqlite', synchronous: 'full' });
+    expect(parseConfig(sources({ bridgeYaml: 'store: { sqlite_synchronous: FULL }' })).config!.store).to.include({ synchronous: 'full' });
+    expect(parseConfig(sources({ env: { SQLITE_SYNCHRONOUS: 'full' } })).config!.store).to.include({ synchronous: 'full' });
+    expect(parseConfig(sources({ bridgeYaml: 'store: { sqlite_synchronous: full }', env: { SQLITE_SYNCHRONOUS: 'normal' } })).config!.store).to.include({ synchronous: 'normal' });
+    expect(parseConfig(sources({ bridgeYaml: 'store: { sqlite_synchronous: off }' })).problems).to.deep.equal(['config/bridge.yaml: store.sqlite_synchronous: must be one of [normal, full]']);
+    expect(parseConfig(sources({ env: { SQLITE_SYNCHRONOUS: 'off' } })).problems).to.deep.equal(['environment: SQLITE_SYNCHRONOUS must be normal or full']);
   });
 
   it('reports a YAML syntax error with the file name', () => {
