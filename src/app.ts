@@ -8,6 +8,7 @@ import { errorMiddleware } from './http/errorMiddleware.js';
 import { HttpError } from './http/errors.js';
 import { loggedPath } from './http/logPath.js';
 import { requestScope } from './logger.js';
+import { openApiRoutes } from './routes/openapi.js';
 import { opsRoutes } from './routes/ops.js';
 import { reportRoutes } from './routes/reports.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -94,7 +95,7 @@ export function createApp(c: Container, scheduler: Scheduler): Koa {
   });
   // One router: every request is matched once against every route (four routers matched it four times).
   const router = exactRouter();
-  for (const sub of [opsRoutes(c, scheduler), webhookRoutes(c, () => scheduler.kickReconcile()), reportRoutes(c), workableRoutes(c)]) router.use(sub.routes());
+  for (const sub of [opsRoutes(c, scheduler), webhookRoutes(c, () => scheduler.kickReconcile()), reportRoutes(c), openApiRoutes(c), workableRoutes(c)]) router.use(sub.routes());
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

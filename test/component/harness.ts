@@ -16,6 +16,7 @@ import { startBridge } from '../../src/runtime.js';
 import type { RunningBridge } from '../../src/runtime.js';
 import { createHireflixSandbox } from '../../src/sandbox/hireflix/index.js';
 import { deleteRedisPrefix, REDIS_URL } from '../store/helpers.js';
+import { record, registerBridge } from '../openapi/recorder.js';
 
 export type StoreKind = 'sqlite' | 'redis';
 export const STORE_KINDS: StoreKind[] = ['sqlite', 'redis'];
@@ -150,12 +151,14 @@ ${opts.bridgeYaml ?? ''}`;
   });
   // The bridge's own logger (redaction, secret scrubbing, request ids) writing into the capture.
   const bridge = await startBridge(parsed.config, { logDestination: sink, scheduler: opts.scheduler ?? false, ...(opts.now ? { now: opts.now } : {}) });
+  registerBridge(bridge.url);
   const logger = bridge.logger;
   const replicas: RunningBridge[] = [];
   for (let i = 0; i < (opts.replicas ?? 0); i++) {
     if (kind !== 'redis') throw new Error('replicas share a store: use redis');
     const cfg = { ...parsed.config, server: { ...parsed.config.server, port: 0 } };
     replicas.push(await startBridge(cfg, { logger, scheduler: opts.scheduler ?? false, ...(opts.now ? { now: opts.now } : {}) }));
+    registerBridge(replicas[replicas.length - 1]!.url);
   }
   if (opts.webhooks !== false) {
     for (const a of [acme, globex]) {
@@ -220,6 +223,8 @@ export async function call(
   } catch {
     // not JSON; keep the text
   }
+  // Every answer of a bridge is checked against the OpenAPI document (test/openapi/recorder.ts).
+  record({ method, url, status, contentType: resHeaders.get('content-type') ?? '', text });
   return { status, body: parsed, headers: resHeaders, text };
 }
 

@@ -13,6 +13,7 @@ import { call, startHarness, STORE_KINDS } from './harness.js';
 import type { Harness } from './harness.js';
 import { sample, startOpsBridge } from '../ops/opsBridge.js';
 import type { OpsBridge } from '../ops/opsBridge.js';
+import { record } from '../openapi/recorder.js';
 
 const EVENT = readFileSync(new URL('../fixtures/hireflix/webhook-interview-create.json', import.meta.url), 'utf8');
 
@@ -33,6 +34,10 @@ function rawExchange(url: string, head: string, parts: string[] = [], gapMs = 0)
       } catch {
         body = undefined;
       }
+      const [method = '', path = '/'] = head.split(' ');
+      const contentType = /\r\ncontent-type: ([^\r]*)\r\n/i.exec(text)?.[1] ?? '';
+      // Checked against the OpenAPI document like every call() answer (test/openapi/recorder.ts).
+      if (status !== 0) record({ method, url: new URL(path, url).href, status, contentType, text: text.slice(text.indexOf('\r\n\r\n') + 4) });
       resolve({ text, ms: Date.now() - started, status, body });
     });
     socket.write(head);

@@ -16,6 +16,7 @@ import { startBridge } from '../../src/runtime.js';
 import type { RunningBridge } from '../../src/runtime.js';
 import { createHireflixSandbox } from '../../src/sandbox/hireflix/index.js';
 import { call, freePort } from '../component/harness.js';
+import { registerBridge } from '../openapi/recorder.js';
 
 export interface OpsBridge {
   url: string;
@@ -85,6 +86,7 @@ ${opts.bridgeYaml ?? ''}`,
     },
   });
   const bridge = await startBridge(parsed.config, { scheduler: false, logDestination: sink });
+  registerBridge(bridge.url);
   await call(`${sandboxUrl}/_sandbox/webhooks`, { body: { url: `${bridge.url}/webhooks/hireflix/acme`, enabled: true } });
   return {
     url: bridge.url,

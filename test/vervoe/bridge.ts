@@ -13,6 +13,7 @@ import { startBridge, type RunningBridge } from '../../src/runtime.js';
 import { createVervoeSandbox, type VervoeSandbox } from '../../src/sandbox/vervoe/index.js';
 import { call, freePort, type StoreKind } from '../component/harness.js';
 import { deleteRedisPrefix, REDIS_URL } from '../store/helpers.js';
+import { registerBridge } from '../openapi/recorder.js';
 
 const mapping = (name: string) => readFileSync(new URL(`../../config/mappings/${name}.yaml`, import.meta.url), 'utf8');
 
@@ -73,6 +74,7 @@ ${opts.bridgeYaml ?? ''}`,
   if (!parsed.config) throw new Error(`test config invalid:\n${parsed.problems.join('\n')}`);
   const logger = pino({ level: 'warn' }, pino.destination({ dest: 2, sync: true }));
   const bridge = await startBridge(parsed.config, { logger, scheduler: true, ...(opts.now ? { now: opts.now } : {}) });
+  registerBridge(bridge.url);
   await call(`${sandboxUrl}/_sandbox/webhooks`, { body: { url: `${bridge.url}/webhooks/vervoe/initech`, enabled: true } });
   return {
     url: bridge.url,

@@ -1,0 +1,165 @@
+/**
+ * The contract check behind every component test: `call()` (test/component/harness.ts) hands each exchange
+ * with a bridge (registered by the harnesses) to record(), which matches it to the OpenAPI document's
+ * operation and checks the status is documented and the body matches its schema (Ajv, JSON Schema 2020-12,
+ * formats checked). The root afterAll hook (test/setup.ts) fails the run on any mismatch, and, when the
+ * whole suite ran, on any documented operation and status that no test exercised (less NOT_EXERCISED,
+ * each with its reason).
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { OPENAPI_DOCUMENT } from '../../src/http/openapi.js';
+
+// ajv-formats is CommonJS: its default export is the plugin function, under .default once more in ESM.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
+
+/** Statuses any route may answer (the document's info.description names them): error body required. */
+const ANY_ROUTE = new Set([400, 408, 429, 431, 503]);
+
+/**
+ * Documented answers no test provokes, and why. Everything else documented must be seen in a full run.
+ */
+export const NOT_EXERCISED: Record<string, string> = {};
+
+interface Operation {
+  method: string;
+  template: string;
+  pattern: RegExp;
+  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+}
+
+const doc = OPENAPI_DOCUMENT as unknown as {
+  paths: Record<string, Record<string, unknown>>;
+  components: { responses: Record<string, unknown> };
+};
+
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
+addFormats(ajv);
+ajv.addSchema(OPENAPI_DOCUMENT as unknown as object, 'doc');
+
+const pointer = (parts: string[]): string => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+const validators = new Map<string, ValidateFunction>();
+function validatorFor(parts: string[]): ValidateFunction {
+  const key = pointer(parts);
+  let v = validators.get(key);
+  if (!v) {
+    v = ajv.compile({ $ref: `doc#/${key}` });
+    validators.set(key, v);
+  }
+  return v;
+}
+
+/** A `$ref: '#/components/responses/X'` as the response object, with the pointer parts to it. */
+function resolveResponse(r: unknown, parts: string[]): { response: Operation['responses'][string]; parts: string[] } {
+  const ref = (r as { $ref?: string }).$ref;
+  if (ref?.startsWith('#/components/responses/')) {
+    const name = ref.slice('#/components/responses/'.length);
+    return { response: doc.components.responses[name] as Operation['responses'][string], parts: ['components', 'responses', name] };
+  }
+  return { response: r as Operation['responses'][string], parts };
+}
+
+const METHODS = ['get', 'post', 'put', 'delete', 'patch'];
+export const OPERATIONS: Operation[] = Object.entries(doc.paths).flatMap(([template, item]) =>
+  METHODS.filter((m) => m in item).map((m) => ({
+    method: m.toUpperCase(),
+    template,
+    pattern: new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+    responses: (item[m] as { responses: Operation['responses'] }).responses,
+  })),
+);
+
+/** Every documented operation and status, as `METHOD /template STATUS`. */
+export const DOCUMENTED: string[] = OPERATIONS.flatMap((op) => Object.keys(op.responses).map((s) => `${op.method} ${op.template} ${s}`));
+
+const seen = new Set<string>();
+const failures: string[] = [];
+const bridges = new Set<string>();
+let currentTest = '';
+let recorded = 0;
+
+/** Called by each harness with the base URL of a bridge it started. */
+export function registerBridge(url: string): void {
+  bridges.add(new URL(url).origin);
+}
+
+export function setCurrentTest(title: string): void {
+  currentTest = title;
+}
+
+export interface Exchange {
+  method: string;
+  url: string;
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+/** Checks one exchange with a registered bridge against the document, and keeps the problem for the end of the run. */
+export function record(x: Exchange): void {
+  const u = new URL(x.url);
+  if (!bridges.has(u.origin)) return;
+  recorded += 1;
+  const problem = checkExchange(x, seen);
+  if (problem) failures.push(`${currentTest}\n      ${x.method} ${u.pathname} → ${x.status}: ${problem}`);
+}
+
+/** The problem with one exchange, or undefined when the document describes it; documented answers are added to `seen`. */
+export function checkExchange(x: Exchange, seenAnswers = new Set<string>()): string | undefined {
+  const path = new URL(x.url).pathname;
+  const method = x.method === 'HEAD' ? 'GET' : x.method;
+  const op = OPERATIONS.find((o) => o.method === method && o.pattern.test(path));
+  const isErrorBody = (): string | undefined => {
+    if (!x.contentType.startsWith('application/json')) return `an error should be JSON, got ${x.contentType || 'no content type'}`;
+    return validate(validatorFor(['components', 'schemas', 'Error']), x.text, 'error body');
+  };
+  if (x.status >= 500 && x.status !== 502 && x.status !== 503 && x.status !== 504) return `status ${x.status} is never documented`;
+  if (!op) {
+    const atPath = OPERATIONS.filter((o) => o.pattern.test(path));
+    if (atPath.length > 0 && (x.status === 405 || x.method === 'OPTIONS')) {
+      if (x.method === 'OPTIONS') return undefined;
+      // A wrong method on a documented path: the 405 those operations document (operator routes do).
+      for (const o of atPath) if (o.responses['405']) seenAnswers.add(`${o.method} ${o.template} 405`);
+      return isErrorBody();
+    }
+    if (x.status === 404 || ANY_ROUTE.has(x.status)) return isErrorBody();
+    return `no operation ${method} ${path} in the document, yet it answered ${x.status}`;
+  }
+  const key = `${op.method} ${op.template} ${x.status}`;
+  const documented = op.responses[String(x.status)];
+  if (!documented) {
+    if (ANY_ROUTE.has(x.status)) return isErrorBody();
+    return `status ${x.status} is not documented for ${op.method} ${op.template} (documented: ${Object.keys(op.responses).join(', ')})`;
+  }
+  seenAnswers.add(key);
+  if (x.method === 'HEAD') return undefined;
+  const { response, parts } = resolveResponse(documented, ['paths', op.template, op.method.toLowerCase(), 'responses', String(x.status)]);
+  const types = Object.keys(response.content ?? {});
+  if (types.length === 0) return undefined;
+  const type = types.find((t) => x.contentType.split(';')[0]!.trim() === t);
+  if (!type) return `content type ${x.contentType || '(none)'} is not documented (documented: ${types.join(', ')})`;
+  if (type !== 'application/json') return undefined;
+  return validate(validatorFor([...parts, 'content', type, 'schema']), x.text, 'body');
+}
+
+function validate(v: ValidateFunction, text: string, what: string): string | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return `${what} is not JSON: ${text.slice(0, 120)}`;
+  }
+  if (v(body)) return undefined;
+  return `${what} ${text.slice(0, 300)} does not match: ${ajv.errorsText(v.errors, { separator: '; ' })}`;
+}
+
+/** The end-of-run verdict: mismatches always; unexercised documented answers when `complete`. */
+export function verdict(complete: boolean): { problems: string[]; summary: string } {
+  const missing = DOCUMENTED.filter((k) => !seen.has(k) && !(k in NOT_EXERCISED));
+  const problems = [...failures.map((f) => `response does not match docs (src/http/openapi.ts): ${f}`)];
+  if (complete) problems.push(...missing.map((k) => `documented but exercised by no component test: ${k} (test it, or list it in NOT_EXERCISED with the reason)`));
+  const exercised = DOCUMENTED.filter((k) => seen.has(k)).length;
+  const summary = `OpenAPI check: ${recorded} bridge responses checked, ${failures.length} mismatches; ${exercised} of ${DOCUMENTED.length} documented answers exercised, ${Object.keys(NOT_EXERCISED).length} listed as not exercisable${complete ? '' : `, ${missing.length} not seen in this partial run`}`;
+  return { problems, summary };
+}
