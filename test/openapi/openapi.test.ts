@@ -4,10 +4,9 @@
  * does catch a wrong body, an undocumented status and an undocumented route.
  */
 import { expect } from 'chai';
-import { Validator } from '@seriousme/openapi-schema-validator';
 import { OPENAPI_DOCUMENT, openApiDocument } from '../../src/http/openapi.js';
 import { call, startHarness, type Harness } from '../component/harness.js';
-import { checkExchange, DOCUMENTED } from './recorder.js';
+import { checkExchange, DOCUMENTED, OPENAPI_CHECK_AVAILABLE } from './recorder.js';
 
 describe('OpenAPI document', () => {
   let h: Harness;
@@ -16,14 +15,23 @@ describe('OpenAPI document', () => {
   });
   after(async () => h.close());
 
-  it('is served at /openapi.json, public, as the OpenAPI 3.1 document of this bridge', async () => {
+  it('is served at /openapi.json, public, as the OpenAPI 3.1 document of this bridge', async function () {
     const res = await call(`${h.url}/openapi.json`);
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.equal('application/json; charset=utf-8');
     expect(res.body).to.deep.equal(JSON.parse(JSON.stringify(openApiDocument(h.config.server.publicBaseUrl))));
     expect((res.body as { servers: unknown }).servers).to.deep.equal([{ url: h.url, description: 'This bridge (public_base_url).' }]);
+    // Loaded here, so a node_modules that predates this dev dependency fails only this test (skips, off CI).
+    let Validator: typeof import('@seriousme/openapi-schema-validator').Validator;
+    try {
+      ({ Validator } = await import('@seriousme/openapi-schema-validator'));
+    } catch (err) {
+      if (process.env.CI) throw err;
+      console.warn('  @seriousme/openapi-schema-validator is not installed (run npm install): skipped');
+      this.skip();
+    }
     const validator = new Validator();
-    const verdict = await validator.validate(res.body as Parameters<Validator["validate"]>[0]);
+    const verdict = await validator.validate(res.body as Parameters<typeof validator.validate>[0]);
     expect(verdict.errors ?? [], JSON.stringify(verdict.errors)).to.deep.equal([]);
     expect(verdict.valid).to.equal(true);
     expect(validator.version).to.equal('3.1');
@@ -72,6 +80,9 @@ describe('OpenAPI document', () => {
   });
 
   describe('the recorder behind the component tests', () => {
+    before(function () {
+      if (!OPENAPI_CHECK_AVAILABLE) this.skip();
+    });
     const url = 'http://127.0.0.1:1/';
     const json = 'application/json; charset=utf-8';
 
