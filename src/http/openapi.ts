@@ -281,7 +281,12 @@ export const OPENAPI_DOCUMENT = {
                   type: 'object',
                   required: ['status', 'store', 'mode'],
                   additionalProperties: false,
-                  properties: { status: { const: 'ready' }, store: { enum: ['sqlite', 'redis'] }, mode: { enum: ['configured', 'sandbox'] } },
+                  properties: {
+                    status: { const: 'ready' },
+                    store: { enum: ['sqlite', 'redis'] },
+                    mode: { enum: ['configured', 'sandbox'] },
+                    storeSafety: { $ref: '#/components/schemas/StoreSafety' },
+                  },
                 },
               },
             },
@@ -467,6 +472,35 @@ export const OPENAPI_DOCUMENT = {
         },
       },
       DetailLeaf: { type: ['string', 'number', 'boolean', 'null'] },
+      StoreSafety: {
+        description: 'The store\'s data-safety settings read at start-up, and the risks found (docs/operations.md "Store safety at start-up"). A warning does not fail readiness.',
+        oneOf: [
+          {
+            type: 'object',
+            required: ['store', 'evictionPolicy', 'appendonly', 'save', 'warnings'],
+            additionalProperties: false,
+            properties: {
+              store: { const: 'redis' },
+              evictionPolicy: { type: 'string', description: 'maxmemory-policy, or unknown' },
+              appendonly: { enum: ['yes', 'no', 'unknown'] },
+              save: { type: 'string', description: 'RDB save points (empty: none), or unknown' },
+              warnings: { type: 'array', items: { type: 'string' } },
+              note: { type: 'string', description: 'Why some settings are unknown.' },
+            },
+          },
+          {
+            type: 'object',
+            required: ['store', 'journalMode', 'synchronous', 'warnings'],
+            additionalProperties: false,
+            properties: {
+              store: { const: 'sqlite' },
+              journalMode: { type: 'string' },
+              synchronous: { type: 'string' },
+              warnings: { type: 'array', items: { type: 'string' } },
+            },
+          },
+        ],
+      },
     },
     responses: {
       Unauthorized: error(401, '`Missing Token` (no Bearer token) or `Invalid Token`.', wwwAuthenticate),
