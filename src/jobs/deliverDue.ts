@@ -222,7 +222,11 @@ class DeliveryPool {
   private pause(err: unknown): void {
     if (this.failure !== undefined) return;
     this.failure = err;
-    this.onPause(err);
+    try {
+      this.onPause(err);
+    } catch {
+      // A reporter that throws must not leave the pool's own bookkeeping half done.
+    }
   }
 }
 

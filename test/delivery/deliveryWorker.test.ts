@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { outboxSize } from '../../src/domain/outbox.js';
 import { startDeliveryWorker, type DeliverDueConfig, type DeliveryWorker } from '../../src/jobs/deliverDue.js';
-import type { Store } from '../../src/store/types.js';
+import { StoreUnavailableError, type Store } from '../../src/store/types.js';
 import { createCallbackClient, type CallbackClient } from '../../src/workable/callbackClient.js';
 import { baseConfig, harness, payload, TOKEN, type Harness } from './fixture.js';
 import { startReceiver, type Receiver, type Reply } from './receiver.js';
@@ -29,6 +29,7 @@ for (const makeBackend of backends) {
     /** The slow host's requests wait here until the test lets them go (at the end of every test). */
     const hang = (): Promise<Reply> => new Promise<Reply>((resolve) => releases.push(() => resolve({ status: 200 })));
 
+    let errors: unknown[] = [];
     const start = (overrides: Partial<DeliverDueConfig> = {}, on: Store = store, intervalMs = 60_000): DeliveryWorker => {
       const worker = startDeliveryWorker(
         {
@@ -43,7 +44,7 @@ for (const makeBackend of backends) {
         },
         h.now,
         intervalMs,
-        (err) => { throw err; },
+        (err) => errors.push(err),
       );
       workers.push(worker);
       return worker;
@@ -56,6 +57,7 @@ for (const makeBackend of backends) {
       slow = await startReceiver(hang);
       h = harness(store);
       settled = [];
+      errors = [];
       client = createCallbackClient({ timeoutMs: 60_000, userAgent: 'bridge-test' });
     });
     afterEach(async () => {
@@ -107,6 +109,26 @@ for (const makeBackend of backends) {
       await waitFor(() => settled.length === 11);
       expect(settled.every((o) => o === 'delivered')).to.equal(true);
       expect(slow.requests.map((r) => r.path).sort()).to.deep.equal(['/cb/slow-1', '/cb/slow-2', '/cb/slow-3']);
+    });
+
+    it('a store outage is reported and pauses the worker; the next interval picks the work up again', async () => {
+      let down = true;
+      const flaky = new Proxy(store, {
+        get(target, prop) {
+          if (prop === 'zrangeByScore' && down) return () => Promise.reject(new StoreUnavailableError(target.kind));
+          const value: unknown = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      await h.put('fast-1', `${fast.url}/cb/fast-1`, payload('completed', '1'));
+      start({}, flaky, 20);
+      await waitFor(() => errors.length >= 1);
+      expect(errors[0]).to.be.instanceOf(StoreUnavailableError);
+      expect(fast.requests).to.have.length(0);
+      down = false;
+      await waitFor(() => settled.length === 1);
+      expect(settled).to.deep.equal(['delivered']);
+      expect(fast.requests).to.have.length(1);
     });
 
     it('a second replica does not send an entry whose PUT is still open on the first', async () => {
