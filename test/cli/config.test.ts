@@ -80,6 +80,15 @@ describe('cli: config validate, token create, accounts list', function () {
     }
   });
 
+  it('config validate: a CONFIG_DIR that does not exist is named as such (not as a missing mapping file), exit 2', async () => {
+    const r = await cli(['config', 'validate'], { CONFIG_DIR: join(dir, 'nosuch') });
+    expect([r.code, r.stdout, r.stderr]).to.deep.equal([
+      2,
+      '',
+      `Configuration has 1 problem(s):\n  - CONFIG_DIR=${join(dir, 'nosuch')}: no such folder: set CONFIG_DIR to the folder that holds bridge.yaml, accounts.yaml and mappings/\n`,
+    ]);
+  });
+
   it('config validate: without accounts.yaml it is sandbox mode, and creates no file', async () => {
     const bare = configDir();
     try {

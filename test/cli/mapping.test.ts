@@ -3,9 +3,9 @@
  * and delivered the real way, on both stores: the preview reads the upstream, maps through the profile in
  * force or an edited file, writes the PDF, and changes nothing (store, outbox, Workable's inbox).
  */
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { keys } from '../../src/domain/keys.js';
 import { outboxSize } from '../../src/domain/outbox.js';
@@ -144,6 +144,16 @@ for (const kind of STORE_KINDS) {
       expect(await snapshot()).to.deep.equal(before);
     });
 
+    it('without --pdf: the PDF goes to a fresh private folder in the temp dir, named by the interview', async () => {
+      const r = await cli(['mapping', 'preview', '--interview', done], env);
+      expect(r.code).to.equal(0);
+      const written = /\nPDF report written to (.+)\n$/.exec(r.stdout)?.[1] ?? '';
+      expect(written).to.match(new RegExp(`^${tmpdir()}/mapping-preview-[A-Za-z0-9]{6}/${done}\\.pdf$`));
+      expect(readFileSync(written).subarray(0, 5).toString()).to.equal('%PDF-');
+      expect(statSync(written).mode & 0o777).to.equal(0o600);
+      rmSync(dirname(written), { recursive: true, force: true });
+    });
+
     it('under an edited profile file: the new grade and summary, marked as different; still nothing changes', async () => {
       const before = await snapshot();
       const r = await cli(['mapping', 'preview', '--interview', done, '--profile', join(dir, 'edited.yaml'), '--pdf', pdf, '--json'], env);
@@ -164,7 +174,6 @@ for (const kind of STORE_KINDS) {
       expect(r.stdout).to.include('  status:          pending\n');
       expect(r.stdout).to.include('\nWorkable payload:\n    {\n      "status": "pending"\n    }\n');
       expect(r.stdout.endsWith('\nNo PDF report: the profile attaches one to completed results only (report.enabled).\n')).to.equal(true);
-      expect(existsSync(join(tmpdir(), `mapping-preview-${pending}.pdf`))).to.equal(false);
 
       const unknown = await cli(['mapping', 'preview', '--interview', 'AAAAAAAAAAAAAAAAAAAAAA'], env);
       expect([unknown.code, unknown.stderr]).to.deep.equal([1, 'error: no interview with id "AAAAAAAAAAAAAAAAAAAAAA"\n']);

@@ -52,7 +52,7 @@ Sandbox mode: the simulated Hireflix only runs inside the server, so start the s
 Options:
   --interview ID    the interview (the id Workable got from POST /interviews)
   --profile FILE    a mapping profile file to use instead of the account's profile in force
-  --pdf FILE        where to write the PDF (default: <temp dir>/mapping-preview-<id>.pdf)
+  --pdf FILE        where to write the PDF (default: <id>.pdf in a new <temp dir>/mapping-preview-XXXXXX/)
   --json            print {interviewId, accountId, profile, upstreamState, status, hold?, payload,
                     sameAsCurrent, placeholders, pdf} instead
 
@@ -99,7 +99,9 @@ Example:
     });
     let pdf: string | null = null;
     if (result.report) {
-      pdf = path.resolve(str(args, 'pdf') ?? path.join(os.tmpdir(), `mapping-preview-${id}.pdf`));
+      // The default is a fresh private folder, not a fixed name in the shared temp dir that another user
+      // could have planted a link at: the report holds the candidate's data.
+      pdf = path.resolve(str(args, 'pdf') ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mapping-preview-')), `${id}.pdf`));
       fs.writeFileSync(pdf, await renderReportPdf(result.report), { mode: 0o600 });
     }
     // Profiles may copy contacts into summaries and details: masked like every CLI output.
