@@ -14,12 +14,13 @@ import { doctor } from './commands/doctor.js';
 import { interviewShow } from './commands/interview.js';
 import { mappingCheck, mappingPreview } from './commands/mapping.js';
 import { poll } from './commands/poll.js';
+import { purge } from './commands/purge.js';
 import { tokenCreate } from './commands/token.js';
 import { CommandFailed, ConfigError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import type { Io } from './io.js';
 
 /** Every command, in the order the top-level help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [configValidate, tokenCreate, accountsList, interviewShow, deadlettersList, deadlettersRedeliver, poll, doctor, mappingCheck, mappingPreview];
+export const COMMANDS: readonly CommandSpec[] = [configValidate, tokenCreate, accountsList, interviewShow, deadlettersList, deadlettersRedeliver, poll, purge, doctor, mappingCheck, mappingPreview];
 
 export const TOP_USAGE = `Usage: cli <command> [options]        (npm run cli -- <command> [options])
 

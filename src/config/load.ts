@@ -208,6 +208,7 @@ export function parseConfig(src: ConfigSources): ConfigResult {
       badSignatureLimit: f.webhooks.bad_signature_limit,
       badSignatureWindowMs: f.webhooks.bad_signature_window_ms,
     },
+    retention: { days: f.retention.days, cron: f.retention.cron },
     reports: { retentionDays: f.reports.retention_days },
     ops: { token: secret(bridgeFile, 'ops.token', f.ops.token, false), allowUnauthenticatedLocal: true },
     logging: {

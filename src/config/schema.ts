@@ -75,6 +75,10 @@ export const bridgeFileSchema = Joi.object({
     bad_signature_limit: Joi.number().integer().min(1).max(100000).default(20),
     bad_signature_window_ms: ms.min(1000).default(60000),
   }).default(),
+  retention: Joi.object({
+    days: Joi.number().integer().min(1).max(3650).default(180),
+    cron: cronExpr.default('0 30 3 * * *'),
+  }).default(),
   reports: Joi.object({ retention_days: Joi.number().integer().min(1).max(3650).default(365) }).default(),
   ops: Joi.object({ token: secretRef.default({ env: 'OPS_TOKEN' }) }).default(),
   logging: Joi.object({

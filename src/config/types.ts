@@ -104,6 +104,12 @@ export interface BridgeConfig {
   reconcile: { concurrency: number; batchSize: number };
   /** Unauthenticated webhook input: body cap and read deadline, and the bad-signature limit per account. */
   webhooks: { maxBodyBytes: number; bodyTimeoutMs: number; badSignatureLimit: number; badSignatureWindowMs: number };
+  /**
+   * Candidate data retention: a finished interview (its record, result, report and delivery records) is
+   * deleted `days` after its last activity, by the job scheduled at `cron`. See docs/operations.md.
+   */
+  retention: { days: number; cron: string };
+  /** Longest a PDF report link works (days), also capped by the mapping profile and by retention.days. */
   reports: { retentionDays: number };
   ops: { token?: string; allowUnauthenticatedLocal: boolean };
   logging: { level: string; pretty: boolean };

@@ -22,6 +22,7 @@ export interface ReconcileDeps extends ShareDeps {
   accountById(id: string): AccountConfig | undefined;
   mappingFor(account: AccountConfig): MappingProfile;
   publicBaseUrl: string;
+  /** Longest a report link may work (days): reports.retention_days capped by retention.days. */
   reportRetentionDays: number;
   /** Tells the delivery worker there is something to send now (in-process nudge; the outbox is the truth). */
   onEnqueued?: () => void;
@@ -135,7 +136,8 @@ async function buildPayload(
     const now = deps.now();
     const input = buildReportInput(profile, { snapshot, record, status, resultsUrl, generatedAt: now });
     const report: StoredReport = { interviewId: record.id, accountId: record.accountId, createdAt: now.toISOString(), input: { ...input, generatedAt: now.toISOString() } };
-    await deps.store.set(keys.report(record.reportId), report, deps.reportRetentionDays * DAY_MS);
+    // The link lives the profile's report.retention_days, never longer than the bridge allows (see ReconcileDeps).
+    await deps.store.set(keys.report(record.reportId), report, Math.min(profile.report.retentionDays, deps.reportRetentionDays) * DAY_MS);
   }
   return payload;
 }

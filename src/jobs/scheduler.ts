@@ -10,11 +10,13 @@ import { WorkerLoop } from './loop.js';
 import { pollOnce } from './pollOnce.js';
 import type { PollSummary } from './pollOnce.js';
 import { reconcileDue } from './reconcileDue.js';
+import { retentionSweep } from './retentionSweep.js';
+import type { RetentionSummary } from './retentionSweep.js';
 import type { ReconcileDueSummary } from './reconcileDue.js';
 
 /**
  * The jobs as plain functions over the container, and the thin schedule that runs them: node-cron for the
- * poll and the expiry sweep, worker loops (interval plus an immediate kick) for reconciling and delivering.
+ * poll, the expiry sweep and the retention sweep, worker loops (interval plus an immediate kick) for reconciling and delivering.
  * Each job claims its work through the store, so any number of replicas can run the same schedule.
  */
 export class Scheduler {
@@ -47,7 +49,8 @@ export class Scheduler {
       upstreamFor: c.upstreamFor,
       shareDaysFor: c.shareDaysFor,
       publicBaseUrl: c.config.server.publicBaseUrl,
-      reportRetentionDays: c.config.reports.retentionDays,
+      // A report never outlives its interview: retention deletes both (docs/operations.md).
+      reportRetentionDays: Math.min(c.config.reports.retentionDays, c.config.retention.days),
       onEnqueued: () => this.deliveryWorker?.kick(),
       lockTtlMs: this.reconcileHoldMs,
     };
@@ -68,6 +71,7 @@ export class Scheduler {
     this.tasks.push(
       cron.schedule(this.c.config.poller.cron, () => this.track(this.pollNow()), { name: 'poll', noOverlap: true }),
       cron.schedule(this.c.config.expiry.cron, () => this.track(this.expireNow()), { name: 'expire', noOverlap: true }),
+      cron.schedule(this.c.config.retention.cron, () => this.track(this.retentionNow()), { name: 'retention', noOverlap: true }),
     );
     const store = this.c.store;
     if (store instanceof SqliteStore) {
@@ -152,6 +156,12 @@ export class Scheduler {
       this.reconcileLoop.kick();
     }
     return s;
+  }
+
+  /** Deletes finished interviews past retention.days (docs/operations.md, "Candidate data retention"). */
+  async retentionNow(): Promise<RetentionSummary> {
+    const c = this.c;
+    return retentionSweep({ store: c.store, now: c.now, days: c.config.retention.days, logger: c.logger });
   }
 
   private track(p: Promise<unknown>): Promise<unknown> {

@@ -149,6 +149,19 @@ export class RedisStore extends KeyvRecords implements Store {
     return this.run(() => this.client.zCard(this.#zsetKey(index)));
   }
 
+  async *scanKeys(prefix: string, pageSize = 500): AsyncIterable<string[]> {
+    // Records live at `<prefix>::<key>` (keyv's namespace); glob characters in the wanted prefix are escaped.
+    const head = `${this.prefix}::`;
+    const match = `${(head + prefix).replace(/[*?[\]\\]/g, (c) => `\\${c}`)}*`;
+    let cursor = '0';
+    do {
+      const reply = await this.run(() => this.client.scan(cursor, { MATCH: match, COUNT: Math.max(1, Math.floor(pageSize)) }));
+      cursor = String(reply.cursor);
+      // SCAN may return a key twice across pages; callers act idempotently on each key.
+      if (reply.keys.length > 0) yield reply.keys.map((k) => String(k).slice(head.length));
+    } while (cursor !== '0');
+  }
+
   ping(): Promise<void> {
     return this.run(async () => {
       await this.client.ping();

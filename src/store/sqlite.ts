@@ -26,6 +26,9 @@ const SCHEMA = [
 /** PRAGMA synchronous answers a number: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
 const SYNCHRONOUS_NAMES: Record<number, string> = { 0: 'off', 1: 'normal', 2: 'full', 3: 'extra' };
 
+/** Escapes LIKE's wildcards (with ESCAPE '\\'), so a prefix matches only itself. */
+const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 /** The SQLite-backed Store. Create it with {@link openSqliteStore} (or `createStore({ kind: 'sqlite', ... })`). */
 export class SqliteStore extends KeyvRecords implements Store {
   readonly kind = 'sqlite' as const;
@@ -175,13 +178,32 @@ export class SqliteStore extends KeyvRecords implements Store {
     });
   }
 
+  async *scanKeys(prefix: string, pageSize = 500): AsyncIterable<string[]> {
+    const limit = Math.max(1, Math.floor(pageSize));
+    let after: string | undefined;
+    for (;;) {
+      // Keyset pagination over the primary key from `prefix` on (binary order, where LIKE would ignore
+      // case): each page is one short statement, so a long walk never holds the file.
+      const rows = await this.run(() =>
+        after === undefined
+          ? this.#rows<{ key: string }>('SELECT key FROM keyv WHERE key >= ? ORDER BY key LIMIT ?', prefix, limit)
+          : this.#rows<{ key: string }>('SELECT key FROM keyv WHERE key > ? ORDER BY key LIMIT ?', after, limit),
+      );
+      const page = rows.map((r) => r.key).filter((k) => k.startsWith(prefix));
+      if (page.length > 0) yield page;
+      // Sorted keys: the first one past the prefix ends the range.
+      if (rows.length < limit || page.length < rows.length) return;
+      after = rows[rows.length - 1]!.key;
+    }
+  }
+
   /**
    * Drops every expiring claim whose key starts with `prefix` (leases and locks). Only safe at start-up: the
    * embedded store serves one process, so a lease still on file was left by a process that died holding it.
    */
   releaseStaleClaims(prefix: string): Promise<number> {
     return this.run(async () => {
-      const rows = await this.#rows("DELETE FROM claims WHERE key LIKE ? ESCAPE '\\' AND expires_at IS NOT NULL RETURNING 1", `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      const rows = await this.#rows("DELETE FROM claims WHERE key LIKE ? ESCAPE '\\' AND expires_at IS NOT NULL RETURNING 1", `${likeEscape(prefix)}%`);
       return rows.length;
     });
   }

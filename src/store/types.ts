@@ -24,6 +24,13 @@ export interface Store {
   zrangeByScore(index: string, maxScore: number, limit: number): Promise<Array<{ member: string; score: number }>>;
   zscore(index: string, member: string): Promise<number | undefined>;
   zcard(index: string): Promise<number>;
+  /**
+   * Keys of the records (get/set, not claims or sorted indexes) that start with `prefix`, in pages of at
+   * most `pageSize`. A full walk of the store for rare jobs (retention, an operator's purge), not for
+   * request paths. Records written or deleted during the walk may or may not be listed; an expired record
+   * may be listed (reading it gives undefined).
+   */
+  scanKeys(prefix: string, pageSize?: number): AsyncIterable<string[]>;
   /** Resolves when the backend answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
