@@ -10,7 +10,7 @@ import { openSqliteStore, type SqliteStore } from './sqlite.js';
 import type { SqliteSynchronous } from '../config/types.js';
 import type { Store } from './types.js';
 
-export { StoreUnavailableError, type Store } from './types.js';
+export { StoreUnavailableError, type Store, type StoreWrite } from './types.js';
 export { RedisStore, openRedisStore, type RedisStoreOptions, type StoreLogger } from './redis.js';
 export { SqliteStore, openSqliteStore } from './sqlite.js';
 

@@ -3,6 +3,7 @@
  * the backend's own `run` (its failure mapping and deadline), so callers see StoreUnavailableError alike.
  */
 import type { Keyv } from 'keyv';
+import type { StoreWrite } from './types.js';
 
 /**
  * Validates an optional TTL. `undefined` and 0 mean "no expiry" (keyv's convention); anything else must be a
@@ -17,6 +18,24 @@ export function normalizeTtl(ttlMs: number | undefined): number | undefined {
 /** Rejects NaN scores early: neither backend can order them. */
 export function checkScore(score: number, what: string): void {
   if (Number.isNaN(score)) throw new RangeError(`${what} must be a number, got NaN`);
+}
+
+/**
+ * A record exactly as keyv stores it with our JSON serializer (`{"value":…,"expires":…}`, expires omitted
+ * when there is none), for the writes a backend makes natively (Store.writeAll). Both stores pass
+ * `serialize: JSON.stringify` to keyv; a test reads such records back through get().
+ */
+export function encodeRecord(value: unknown, ttlMs: number | undefined, now = Date.now()): string {
+  if (value === undefined) throw new TypeError('a record value cannot be undefined');
+  return JSON.stringify({ value, expires: ttlMs === undefined ? undefined : now + ttlMs });
+}
+
+/** Validates a batch before a backend starts it, so a caller bug never leaves a transaction half-applied. */
+export function checkWrites(writes: readonly StoreWrite[]): void {
+  for (const w of writes) {
+    if (w.op === 'set') normalizeTtl(w.ttlMs);
+    else if (w.op === 'zadd') checkScore(w.score, 'score');
+  }
 }
 
 /** Records through keyv; the claims and sorted indexes stay with each backend. */

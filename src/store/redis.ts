@@ -8,8 +8,8 @@
  */
 import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
-import { StoreUnavailableError, type Store } from './types.js';
-import { checkScore, KeyvRecords, normalizeTtl } from './keyvStore.js';
+import { StoreUnavailableError, type Store, type StoreWrite } from './types.js';
+import { checkScore, checkWrites, encodeRecord, KeyvRecords, normalizeTtl } from './keyvStore.js';
 
 const BACKEND = 'redis';
 /** Ceiling of the reconnect backoff: a dead Redis is retried at most this often once backoff saturates. */
@@ -94,6 +94,11 @@ export class RedisStore extends KeyvRecords implements Store {
     return `${this.prefix}:zset:${index}`;
   }
 
+  /** Where keyv (through @keyv/redis, namespace = prefix, separator "::") keeps a record. */
+  #recordKey(key: string): string {
+    return `${this.prefix}::${key}`;
+  }
+
   setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
     return this.run(async () => {
       const ttl = normalizeTtl(ttlMs);
@@ -160,6 +165,30 @@ export class RedisStore extends KeyvRecords implements Store {
       // SCAN may return a key twice across pages; callers act idempotently on each key.
       if (reply.keys.length > 0) yield reply.keys.map((k) => String(k).slice(head.length));
     } while (cursor !== '0');
+  }
+
+  /**
+   * One MULTI/EXEC: Redis applies the queued commands together, with no other client's command in between,
+   * or (connection lost before EXEC) not at all. The commands are plain SET/DEL/ZADD/ZREM on keys of their
+   * own type, so none can fail inside EXEC and leave the others applied.
+   */
+  writeAll(writes: readonly StoreWrite[]): Promise<void> {
+    if (writes.length === 0) return Promise.resolve();
+    return this.run(async () => {
+      checkWrites(writes);
+      const multi = this.client.multi();
+      for (const w of writes) {
+        if (w.op === 'set') {
+          const ttl = normalizeTtl(w.ttlMs);
+          const text = encodeRecord(w.value, ttl);
+          if (ttl === undefined) multi.set(this.#recordKey(w.key), text);
+          else multi.set(this.#recordKey(w.key), text, { expiration: { type: 'PX', value: ttl } });
+        } else if (w.op === 'delete') multi.del(this.#recordKey(w.key));
+        else if (w.op === 'zadd') multi.zAdd(this.#zsetKey(w.index), { score: w.score, value: w.member });
+        else multi.zRem(this.#zsetKey(w.index), w.member);
+      }
+      await multi.exec();
+    });
   }
 
   ping(): Promise<void> {

@@ -1,15 +1,17 @@
 /**
  * Embedded SQLite backend. Records go through keyv + @keyv/sqlite (table `keyv`); claims and sorted indexes
  * live in two extra tables of the same file, reached through the adapter's own connection (`query`), so one
- * file holds everything and every statement below is atomic on its own.
+ * file holds everything and every statement below is atomic on its own. writeAll runs several statements as
+ * one transaction on that same connection, with every other call held back until it has committed or rolled
+ * back (a statement of another caller slipping in between would otherwise join, or be undone with, it).
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KeyvSqlite } from '@keyv/sqlite';
 import { Keyv } from 'keyv';
-import { checkScore, KeyvRecords, normalizeTtl } from './keyvStore.js';
+import { checkScore, checkWrites, encodeRecord, KeyvRecords, normalizeTtl } from './keyvStore.js';
 import type { SqliteSynchronous } from '../config/types.js';
-import { StoreUnavailableError, type Store } from './types.js';
+import { StoreUnavailableError, type Store, type StoreWrite } from './types.js';
 
 const BACKEND = 'sqlite';
 /** How long a statement waits for another connection's write lock before failing (SQLITE_BUSY). */
@@ -33,6 +35,11 @@ const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\$
 export class SqliteStore extends KeyvRecords implements Store {
   readonly kind = 'sqlite' as const;
   #closed = false;
+  /** Calls started through run() that have not settled; a transaction starts only once they have. */
+  #inFlight = 0;
+  #drained: (() => void) | undefined;
+  /** Set while writeAll owns the connection; every other call waits for it. */
+  #exclusive: Promise<void> | undefined;
 
   private constructor(
     private readonly adapter: KeyvSqlite,
@@ -76,11 +83,76 @@ export class SqliteStore extends KeyvRecords implements Store {
   /** Runs a backend call, turning any backend failure into StoreUnavailableError (caller bugs stay as-is). */
   protected async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.#closed) throw new StoreUnavailableError(BACKEND, new Error('store is closed'));
+    while (this.#exclusive) await this.#exclusive;
+    this.#inFlight += 1;
     try {
       return await fn();
     } catch (error) {
       if (error instanceof StoreUnavailableError || error instanceof TypeError || error instanceof RangeError) throw error;
       throw new StoreUnavailableError(BACKEND, error);
+    } finally {
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0 && this.#drained) {
+        const drained = this.#drained;
+        this.#drained = undefined;
+        drained();
+      }
+    }
+  }
+
+  /**
+   * One transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on any failure), so the writes are all on file or
+   * none is. Other calls of this store wait while it runs; other processes on the file wait for SQLite's
+   * write lock (busy timeout).
+   */
+  async writeAll(writes: readonly StoreWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    if (this.#closed) throw new StoreUnavailableError(BACKEND, new Error('store is closed'));
+    checkWrites(writes);
+    while (this.#exclusive) await this.#exclusive;
+    let release!: () => void;
+    this.#exclusive = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    try {
+      if (this.#inFlight > 0) await new Promise<void>((resolve) => { this.#drained = resolve; });
+      if (this.#closed) throw new StoreUnavailableError(BACKEND, new Error('store is closed'));
+      await this.adapter.query('BEGIN IMMEDIATE');
+      try {
+        for (const w of writes) await this.#apply(w);
+        await this.adapter.query('COMMIT');
+      } catch (error) {
+        await this.adapter.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } catch (error) {
+      if (error instanceof StoreUnavailableError || error instanceof TypeError || error instanceof RangeError) throw error;
+      throw new StoreUnavailableError(BACKEND, error);
+    } finally {
+      this.#exclusive = undefined;
+      release();
+    }
+  }
+
+  /** One write of a writeAll transaction, as the single-call methods (and keyv's own adapter) make it. */
+  async #apply(w: StoreWrite): Promise<void> {
+    if (w.op === 'set') {
+      await this.adapter.query(
+        'INSERT INTO keyv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        w.key,
+        encodeRecord(w.value, normalizeTtl(w.ttlMs)),
+      );
+    } else if (w.op === 'delete') {
+      await this.adapter.query('DELETE FROM keyv WHERE key = ?', w.key);
+    } else if (w.op === 'zadd') {
+      await this.adapter.query(
+        'INSERT INTO zset (idx, member, score) VALUES (?, ?, ?) ON CONFLICT (idx, member) DO UPDATE SET score = excluded.score',
+        w.index,
+        w.member,
+        w.score,
+      );
+    } else {
+      await this.adapter.query('DELETE FROM zset WHERE idx = ? AND member = ?', w.index, w.member);
     }
   }
 
@@ -235,6 +307,7 @@ export class SqliteStore extends KeyvRecords implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    while (this.#exclusive) await this.#exclusive;
     await this.adapter.close();
   }
 }

@@ -31,10 +31,24 @@ export interface Store {
    * may be listed (reading it gives undefined).
    */
   scanKeys(prefix: string, pageSize?: number): AsyncIterable<string[]>;
+  /**
+   * Applies every write or none of them (Redis MULTI/EXEC, one SQLite transaction), in order. For state
+   * that must never be seen half-written, e.g. an interview marked final and the outbox entry that carries
+   * its result. A rejection means none was applied, unless it is a reply lost after the store committed
+   * (a Redis command deadline): then all were. Never a part. Records written here read back through get().
+   */
+  writeAll(writes: readonly StoreWrite[]): Promise<void>;
   /** Resolves when the backend answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** One write of {@link Store.writeAll}: a record (set/delete) or a sorted-index member (zadd/zrem). */
+export type StoreWrite =
+  | { op: 'set'; key: string; value: unknown; ttlMs?: number }
+  | { op: 'delete'; key: string }
+  | { op: 'zadd'; index: string; member: string; score: number }
+  | { op: 'zrem'; index: string; member: string };
 
 export class StoreUnavailableError extends Error {
   constructor(

@@ -244,6 +244,96 @@ function contract(backend: Backend): void {
       expect(caught).to.be.instanceOf(StoreUnavailableError);
     });
 
+    it('writeAll applies records and index members that the single calls read back', async () => {
+      const [a, b, gone, idx] = [fresh('batch'), fresh('batch'), fresh('batch'), fresh('batch-idx')];
+      await store.set(gone, { old: true });
+      await store.zadd(idx, 'leaving', 1);
+      await store.writeAll([
+        { op: 'set', key: a, value: { nested: { n: 1, s: 'é' }, list: [1, 'two'] } },
+        { op: 'set', key: b, value: 'text', ttlMs: 150 },
+        { op: 'delete', key: gone },
+        { op: 'zadd', index: idx, member: 'm1', score: 5 },
+        { op: 'zadd', index: idx, member: 'm2', score: 2 },
+        { op: 'zrem', index: idx, member: 'leaving' },
+        { op: 'set', key: a, value: { nested: { n: 2, s: 'é' }, list: [] } },
+      ]);
+      expect(await store.get(a)).to.deep.equal({ nested: { n: 2, s: 'é' }, list: [] });
+      expect(await store.getMany([b, gone])).to.deep.equal(['text', undefined]);
+      expect(await store.zrangeByScore(idx, 10, 10)).to.deep.equal([{ member: 'm2', score: 2 }, { member: 'm1', score: 5 }]);
+      await store.writeAll([]);
+      await sleep(300);
+      expect(await store.get(b), 'a record written with a TTL expires').to.equal(undefined);
+      expect(await store.delete(a)).to.equal(true);
+    });
+
+    it('writeAll applies none of its writes when one of them cannot be made', async () => {
+      const [a, idx] = [fresh('none'), fresh('none-idx')];
+      await store.set(a, 'before');
+      let caught: unknown;
+      try {
+        // The second record cannot be serialised: the first must not be left applied.
+        await store.writeAll([
+          { op: 'set', key: a, value: 'after' },
+          { op: 'zadd', index: idx, member: 'm', score: 1 },
+          { op: 'set', key: fresh('none'), value: { big: 1n } },
+        ]);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).to.be.instanceOf(TypeError);
+      caught = undefined;
+      try {
+        await store.writeAll([{ op: 'set', key: a, value: 'after' }, { op: 'zadd', index: idx, member: 'm', score: Number.NaN }]);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).to.be.instanceOf(RangeError);
+      expect(await store.get(a)).to.equal('before');
+      expect(await store.zcard(idx)).to.equal(0);
+    });
+
+    it('never lets a reader see half of a writeAll', async () => {
+      const [a, b, idx] = [fresh('pair'), fresh('pair'), fresh('pair-idx')];
+      await store.writeAll([{ op: 'set', key: a, value: 0 }, { op: 'set', key: b, value: 0 }]);
+      const seen: string[] = [];
+      let writing = true;
+      const reader = (async () => {
+        while (writing) {
+          // One getMany is one statement (SQLite) or one MGET (Redis): it sees a single moment.
+          const [va, vb] = await store.getMany<number>([a, b]);
+          if (va !== vb) seen.push(`${va}/${vb}`);
+        }
+      })();
+      // Two writers, each batch after the other, with the reader's calls falling in between.
+      const writer = async (from: number): Promise<void> => {
+        for (let i = from; i < from + 100; i++) {
+          await store.writeAll([
+            { op: 'set', key: a, value: i },
+            { op: 'zadd', index: idx, member: 'm', score: i },
+            { op: 'set', key: b, value: i },
+          ]);
+        }
+      };
+      await Promise.all([writer(1), writer(1001)]);
+      writing = false;
+      await reader;
+      expect(seen).to.deep.equal([]);
+      const [fa, fb] = await store.getMany<number>([a, b]);
+      expect(fa).to.equal(fb);
+    });
+
+    it('rejects writeAll on a closed store with StoreUnavailableError', async () => {
+      const closing = await backend.open();
+      await closing.close();
+      let caught: unknown;
+      try {
+        await closing.writeAll([{ op: 'set', key: fresh('closed'), value: 1 }]);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).to.be.instanceOf(StoreUnavailableError);
+    });
+
     it('rejects invalid TTLs and NaN scores as caller errors', async () => {
       let caught: unknown;
       try {
