@@ -109,7 +109,9 @@ export function createContainer(opts: ContainerOptions): Container {
         const record = await opts.store.get<InterviewRecord>(keys.interview(interviewId));
         if (!record) return;
         await opts.store.set(keys.interview(interviewId), { ...record, deliveredHash: hash, deliveredAt: at.toISOString() });
-      });
+        // Unreleased, the lock would hold off the settling that follows for its whole TTL: fail instead, and
+        // the result is sent again and recorded then (delivery is at-least-once).
+      }, { mustRelease: true });
     },
     accounts: () => accounts,
     accountById: (id) => accounts.find((a) => a.id === id),

@@ -22,6 +22,13 @@ export interface LockOptions {
    * delays the next holder until the TTL).
    */
   releaseInBackground?: boolean;
+  /**
+   * Reject with the store's error when the lock cannot be released after fn succeeded (fn's result is then
+   * dropped). For a caller about to act outside the lock on what it did inside, which must not act while the
+   * store is failing, nor leave its own lock behind for the next step to wait for (deliverOne reads under
+   * the lock, then PUTs, then needs the lock again to record the PUT).
+   */
+  mustRelease?: boolean;
 }
 
 const DEFAULT_TTL_MS = 10_000;
@@ -51,12 +58,20 @@ export async function withLock<T>(store: Store, name: string, fn: () => Promise<
     await sleep(Math.min(pause + Math.random() * pause, waitMs - waited));
     pause = Math.min(pause * 2, 100);
   }
+  let releasing = false;
   try {
-    return await fn();
+    const result = await fn();
+    if (opts.mustRelease) {
+      releasing = true;
+      await store.releaseClaim(key, owner);
+    }
+    return result;
   } finally {
-    // A failed release must not turn finished work into an error (or mask fn's own error): the TTL frees
-    // the lock anyway.
-    const released = store.releaseClaim(key, owner).catch(() => false);
-    if (!opts.releaseInBackground) await released;
+    // Otherwise a failed release must not turn finished work into an error (or mask fn's own error): the
+    // TTL frees the lock anyway.
+    if (!releasing) {
+      const released = store.releaseClaim(key, owner).catch(() => false);
+      if (!opts.releaseInBackground) await released;
+    }
   }
 }

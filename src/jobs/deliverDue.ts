@@ -281,7 +281,8 @@ async function deliverOne(deps: DeliverDueDeps, id: string, now: () => Date, onA
   try {
     // Read under the interview lock: if a holder (say a replica killed mid-reconcile) keeps it, give up now,
     // before the PUT, rather than send and then be unable to record it, which would send it again and again.
-    const entry = await withLock(store, interviewLock(id), () => store.get<OutboxEntry>(outboxKey(id)));
+    // A lock that cannot be released (store failing) stops it here too: no PUT that could not be recorded.
+    const entry = await withLock(store, interviewLock(id), () => store.get<OutboxEntry>(outboxKey(id)), { mustRelease: true });
     if (entry === undefined) {
       // An index member without an entry: a crash between two writes, or another replica finished it.
       await withLock(store, interviewLock(id), async () => {

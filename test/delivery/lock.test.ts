@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { LockBusyError, withLock } from '../../src/domain/lock.js';
-import type { Store } from '../../src/store/types.js';
+import { StoreUnavailableError, type Store } from '../../src/store/types.js';
 import { backends, type Backend } from './stores.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -74,6 +74,40 @@ for (const makeBackend of backends) {
       });
       expect(heldDuringRelease).to.be.a('string');
       expect(await store.getClaim('lock:iv-5')).to.equal(undefined);
+    });
+
+    it('a release the store refuses: ignored by default, the caller\'s error with mustRelease', async () => {
+      const refusing = new Proxy(store, {
+        get(target, prop) {
+          if (prop === 'releaseClaim') return () => Promise.reject(new StoreUnavailableError(target.kind, new Error('injected')));
+          const v = Reflect.get(target, prop, target) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+      expect(await withLock(refusing, 'iv-6', async () => 'done', { ttlMs: 60_000 })).to.equal('done');
+      let caught: unknown;
+      let ran = false;
+      try {
+        await withLock(refusing, 'iv-7', async () => {
+          ran = true;
+          return 'done';
+        }, { ttlMs: 60_000, mustRelease: true });
+      } catch (err) {
+        caught = err;
+      }
+      expect(ran).to.equal(true);
+      expect(caught).to.be.instanceOf(StoreUnavailableError);
+      // fn's own error still wins over a failed release.
+      caught = undefined;
+      try {
+        await withLock(refusing, 'iv-8', async () => {
+          throw new Error('fn failed');
+        }, { mustRelease: true });
+      } catch (err) {
+        caught = err;
+      }
+      expect((caught as Error).message).to.equal('fn failed');
+      expect(await store.getClaim('lock:iv-7'), 'the unreleased lock stays until its TTL').to.be.a('string');
     });
   });
 }
