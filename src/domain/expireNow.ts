@@ -18,9 +18,13 @@ export async function expireInterviewNow(deps: { store: Store; now(): Date }, id
       throw new HttpError(409, `Interview is ${record.current.status}; only a pending interview can be expired`);
     }
     const now = deps.now();
-    await deps.store.set(keys.interview(id), { ...record, expiresAt: now.toISOString(), updatedAt: now.toISOString() });
-    await deps.store.zadd(keys.expiryIndex, id, now.getTime());
-    await deps.store.zadd(keys.reconcileIndex, id, now.getTime());
+    // One writeAll: a store failure answers 503 with nothing changed, and the operator's retry starts clean
+    // (no record due now while its expiry index still says 30 days from now).
+    await deps.store.writeAll([
+      { op: 'set', key: keys.interview(id), value: { ...record, expiresAt: now.toISOString(), updatedAt: now.toISOString() } },
+      { op: 'zadd', index: keys.expiryIndex, member: id, score: now.getTime() },
+      { op: 'zadd', index: keys.reconcileIndex, member: id, score: now.getTime() },
+    ]);
     return { interview_id: id, expires_at: now.toISOString() };
   });
 }

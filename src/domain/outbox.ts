@@ -1,4 +1,4 @@
-import type { Store } from '../store/types.js';
+import type { Store, StoreWrite } from '../store/types.js';
 import type { WorkableResult } from '../workable/payload.js';
 import { withLock } from './lock.js';
 
@@ -7,9 +7,11 @@ import { withLock } from './lock.js';
  *
  * Keys: `outbox:<id>` (entry) + zset `outbox:due` (score = nextAttemptAt ms); `deadletter:<id>` + zset
  * `deadletters` (score = when it died); `attempts:<id>` (the last ATTEMPT_LOG_SIZE attempts).
- * Every change to an interview's entries happens under withLock(`interview:<id>`). Writes are ordered so a
- * crash between two of them leaves at worst an index member without an entry (cleaned up by deliverDue)
- * or a result in both outbox and dead letters (the outbox wins), never a result that nothing will send.
+ * Every change to an interview's entries happens under withLock(`interview:<id>`). Enqueueing is one
+ * Store.writeAll (entry, index member and any revived dead letter together, with the interview record when
+ * reconcile enqueues). The other changes are ordered so a crash between two writes leaves at worst an index
+ * member without an entry (cleaned up by deliverDue) or a result in both outbox and dead letters (the outbox
+ * wins), never a result that nothing will send.
  */
 export interface OutboxEntry {
   interviewId: string;
@@ -82,20 +84,38 @@ export async function enqueue(store: Store, e: EnqueueInput, now: Date): Promise
 
 /** enqueue for a caller that already holds withLock(`interview:<id>`), e.g. reconcile. */
 export async function enqueueLocked(store: Store, e: EnqueueInput, now: Date): Promise<EnqueueResult> {
+  const { result, writes } = await planEnqueue(store, e, now);
+  await store.writeAll(writes);
+  return result;
+}
+
+/**
+ * What enqueueLocked would write, without writing it: for a caller that must store the result together
+ * with other state in one Store.writeAll (reconcile writes the interview record and its outbox entry at
+ * once, so a store failure can never leave a final record whose result nothing will send). Reads the
+ * current entry and dead letter; the caller holds withLock(`interview:<id>`) until the writes are made.
+ */
+export async function planEnqueue(store: Store, e: EnqueueInput, now: Date): Promise<{ result: EnqueueResult; writes: StoreWrite[] }> {
   const id = e.interviewId;
   const at = now.toISOString();
   const existing = await store.get<OutboxEntry>(outboxKey(id));
   if (existing !== undefined) {
-    if (existing.hash === e.hash) return 'unchanged';
-    await putDue(store, { ...existing, ...e, enqueuedAt: at, nextAttemptAt: at });
-    return 'replaced';
+    if (existing.hash === e.hash) return { result: 'unchanged', writes: [] };
+    return { result: 'replaced', writes: dueWrites({ ...existing, ...e, enqueuedAt: at, nextAttemptAt: at }) };
   }
   const dead = await store.get<DeadLetter>(deadLetterKey(id));
-  if (dead?.hash === e.hash) return 'unchanged';
-  await putDue(store, { ...e, enqueuedAt: at, firstEnqueuedAt: at, attempts: 0, nextAttemptAt: at });
-  if (dead === undefined) return 'queued';
-  await removeDeadLetter(store, id);
-  return 'revived';
+  if (dead?.hash === e.hash) return { result: 'unchanged', writes: [] };
+  const writes = dueWrites({ ...e, enqueuedAt: at, firstEnqueuedAt: at, attempts: 0, nextAttemptAt: at });
+  if (dead === undefined) return { result: 'queued', writes };
+  return { result: 'revived', writes: [...writes, { op: 'delete', key: deadLetterKey(id) }, { op: 'zrem', index: DEAD_INDEX, member: id }] };
+}
+
+/** An entry and its due-index member, as one writeAll's writes. */
+function dueWrites(entry: OutboxEntry): StoreWrite[] {
+  return [
+    { op: 'set', key: outboxKey(entry.interviewId), value: entry },
+    { op: 'zadd', index: DUE_INDEX, member: entry.interviewId, score: Date.parse(entry.nextAttemptAt) },
+  ];
 }
 
 /** Entries due at `now`, earliest first. */

@@ -3,13 +3,13 @@ import type { Logger } from 'pino';
 import type { MappingProfile } from '../config/mappingSchema.js';
 import type { AccountConfig } from '../config/types.js';
 import type { ReportInput } from '../reports/pdf.js';
-import type { Store } from '../store/types.js';
+import type { Store, StoreWrite } from '../store/types.js';
 import type { Upstream, UpstreamInterview } from '../upstreams/types.js';
 import type { WorkableResult } from '../workable/payload.js';
 import { keys } from './keys.js';
 import { withLock } from './lock.js';
 import { buildReportInput, buildResult, decideStatus, resultHash, resultsUrlFromField } from './mapping/index.js';
-import { enqueueLocked, interviewLock } from './outbox.js';
+import { interviewLock, planEnqueue } from './outbox.js';
 import { ensureShareLink } from './sharedLink.js';
 import type { ShareDeps } from './sharedLink.js';
 import type { InterviewRecord } from './types.js';
@@ -86,23 +86,39 @@ async function reconcileRecord(deps: ReconcileDeps, account: AccountConfig, reco
   const decision = decideStatus(profile, snapshot, { createdAt: record.createdAt, completedSeenAt: next.completedSeenAt, expiresAt: record.expiresAt, now });
   if (decision.unmappedState) deps.logger.warn({ interviewId: record.id, state: decision.unmappedState, mapping: account.mapping }, 'upstream state has no mapping; treated as pending');
   if (decision.hold) {
-    await deps.store.set(keys.interview(record.id), next);
-    await deps.store.zadd(keys.reconcileIndex, record.id, Date.parse(decision.hold.until));
+    await deps.store.writeAll([
+      { op: 'set', key: keys.interview(record.id), value: next },
+      { op: 'zadd', index: keys.reconcileIndex, member: record.id, score: Date.parse(decision.hold.until) },
+    ]);
     return { kind: 'held', until: decision.hold.until };
   }
 
-  const payload = await buildPayload(deps, account, profile, next, snapshot, decision.status);
+  // Everything this reconcile learnt is written at once (one Store.writeAll): the record (possibly final),
+  // its report, the expiry index and the outbox entry. A store failure leaves none of it, so the interview is
+  // neither final nor done and the next reconcile (the hint stays) does the same again.
+  const writes: StoreWrite[] = [];
+  const payload = await buildPayload(deps, account, profile, next, snapshot, decision.status, writes);
   next.current = payload;
-  if (payload.status !== 'pending') await deps.store.zrem(keys.expiryIndex, record.id);
+  if (payload.status !== 'pending') writes.push({ op: 'zrem', index: keys.expiryIndex, member: record.id });
   // Deleted upstream or expired by the bridge: nothing the upstream says later can change the outcome.
   if (snapshot === null || (payload.status === 'expired' && snapshot.state !== 'expired')) next.final = true;
-  if (payload.status === 'expired' && snapshot && profile.expiry.archiveUpstream) await archiveQuietly(deps, upstream, record);
-  await deps.store.set(keys.interview(record.id), next);
+  writes.push({ op: 'set', key: keys.interview(record.id), value: next });
+  // Archived only once the expiry is on file: archived first, a store failure would leave an interview that
+  // the next reconcile reads as discarded, which the profile may map to another status than expired.
+  const archive = async (): Promise<void> => {
+    if (payload.status === 'expired' && snapshot && profile.expiry.archiveUpstream) await archiveQuietly(deps, upstream, record);
+  };
 
   // Workable starts every interview as pending: only a change away from it is published.
   const hash = resultHash(payload);
-  if (payload.status === 'pending' || hash === record.deliveredHash) return { kind: 'unchanged', status: payload.status };
-  await enqueueLocked(deps.store, { interviewId: record.id, accountId: record.accountId, callbackUrl: record.callbackUrl, payload, hash }, now);
+  if (payload.status === 'pending' || hash === record.deliveredHash) {
+    await deps.store.writeAll(writes);
+    await archive();
+    return { kind: 'unchanged', status: payload.status };
+  }
+  const enqueued = await planEnqueue(deps.store, { interviewId: record.id, accountId: record.accountId, callbackUrl: record.callbackUrl, payload, hash }, now);
+  await deps.store.writeAll([...writes, ...enqueued.writes]);
+  await archive();
   deps.onEnqueued?.();
   deps.logger.info({ interviewId: record.id, status: payload.status }, 'result queued for Workable');
   return { kind: 'enqueued', status: payload.status };
@@ -115,6 +131,8 @@ async function buildPayload(
   record: InterviewRecord,
   snapshot: UpstreamInterview | null,
   status: WorkableResult['status'],
+  /** Where the report to store goes: written by the caller, with the record that names it. */
+  writes: StoreWrite[],
 ): Promise<WorkableResult> {
   if (status !== 'completed') return buildResult(profile, { status, snapshot, record });
   const ctx = { snapshot, record };
@@ -137,7 +155,7 @@ async function buildPayload(
     const input = buildReportInput(profile, { snapshot, record, status, resultsUrl, generatedAt: now });
     const report: StoredReport = { interviewId: record.id, accountId: record.accountId, createdAt: now.toISOString(), input: { ...input, generatedAt: now.toISOString() } };
     // The link lives the profile's report.retention_days, never longer than the bridge allows (see ReconcileDeps).
-    await deps.store.set(keys.report(record.reportId), report, Math.min(profile.report.retentionDays, deps.reportRetentionDays) * DAY_MS);
+    writes.push({ op: 'set', key: keys.report(record.reportId), value: report, ttlMs: Math.min(profile.report.retentionDays, deps.reportRetentionDays) * DAY_MS });
   }
   return payload;
 }
