@@ -46,6 +46,8 @@ export interface StartOptions {
   logDestination?: DestinationStream;
   /** parseConfig's warnings, logged once at start-up. */
   configWarnings?: readonly string[];
+  /** Tests only: what the bridge uses instead of the store it opened (e.g. a wrapper that injects faults). */
+  wrapStore?: (store: Store) => Store;
 }
 
 /** A listen error an operator can act on: which port, which setting moves it. Others pass unchanged. */
@@ -65,16 +67,17 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
   let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
   if (config.sandbox) sandbox = await startSandbox(config, logger);
 
-  const store = await createStore(
+  const opened = await createStore(
     config.store.kind === 'sqlite' ? config.store : { ...config.store, logger: { warn: (o: object, m: string) => logger.warn(o, m) } },
   );
-  if (store instanceof SqliteStore) {
+  if (opened instanceof SqliteStore) {
     // One process per SQLite file: leases and locks on file were left by a process that died holding them.
-    const released = (await store.releaseStaleClaims('lease:')) + (await store.releaseStaleClaims('lock:'));
+    const released = (await opened.releaseStaleClaims('lease:')) + (await opened.releaseStaleClaims('lock:'));
     if (released > 0) logger.info({ released }, 'released leases left by a previous process');
   }
-  const storeSafety = await inspectStore(store, config);
+  const storeSafety = await inspectStore(opened, config);
   logStoreSafety(logger, storeSafety);
+  const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
   const container = createContainer({ config, store, logger, storeSafety, processMetrics: opts.processMetrics ?? false, ...(opts.now ? { now: opts.now } : {}) });
   const scheduler = new Scheduler(container);
   const app = createApp(container, scheduler);

@@ -13,6 +13,7 @@ import { Writable } from 'node:stream';
 import { parseConfig, sha256Hex } from '../../src/config/load.js';
 import type { BridgeConfig } from '../../src/config/types.js';
 import { startBridge } from '../../src/runtime.js';
+import type { Store } from '../../src/store/index.js';
 import type { RunningBridge } from '../../src/runtime.js';
 import { createHireflixSandbox } from '../../src/sandbox/hireflix/index.js';
 import { deleteRedisPrefix, REDIS_URL } from '../store/helpers.js';
@@ -65,6 +66,8 @@ export interface HarnessOptions {
   redisUrl?: string;
   /** Further bridges on the same store (Redis only): replicas behind an imaginary load balancer. */
   replicas?: number;
+  /** Handed to startBridge: the store the bridge works through instead of the one it opened. */
+  wrapStore?: (store: Store) => Store;
 }
 
 /** A port that was free a moment ago (the bridge must know its public URL before it listens). */
@@ -150,7 +153,7 @@ ${opts.bridgeYaml ?? ''}`;
     },
   });
   // The bridge's own logger (redaction, secret scrubbing, request ids) writing into the capture.
-  const bridge = await startBridge(parsed.config, { logDestination: sink, scheduler: opts.scheduler ?? false, ...(opts.now ? { now: opts.now } : {}) });
+  const bridge = await startBridge(parsed.config, { logDestination: sink, scheduler: opts.scheduler ?? false, ...(opts.now ? { now: opts.now } : {}), ...(opts.wrapStore ? { wrapStore: opts.wrapStore } : {}) });
   registerBridge(bridge.url);
   const logger = bridge.logger;
   const replicas: RunningBridge[] = [];
