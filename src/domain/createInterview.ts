@@ -56,12 +56,15 @@ export async function createInterview(
       const template = await findTemplate(deps, account, upstream, body.interview_template_id);
       const record = { ...draftRecord(deps, account, upstream, body, id, current), templateName: template.name };
       const result = await inviteUpstream(upstream, record, body.interview_template_id);
-      const expiresAt = deps.expiresAtFor?.(account, record.createdAt);
+      // The upstream's own deadline (the interview's, else its template's) wins; the profile's is the fallback.
+      const upstreamExpiresAt = result.expiresAt ?? template.expiresAt;
+      const expiresAt = upstreamExpiresAt ?? deps.expiresAtFor?.(account, record.createdAt);
       const invited: InterviewRecord = {
         ...record,
         phase: 'invited',
         upstreamId: result.upstreamId,
         ...(expiresAt ? { expiresAt } : {}),
+        ...(upstreamExpiresAt ? { upstreamExpiresAt } : {}),
         ...(result.candidateUrl ? { candidateUrl: result.candidateUrl } : {}),
       };
       await Promise.all([

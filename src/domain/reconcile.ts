@@ -83,7 +83,8 @@ async function reconcileRecord(deps: ReconcileDeps, account: AccountConfig, reco
   const next: InterviewRecord = { ...record, updatedAt: now.toISOString() };
   if (snapshot && profile.status.states[snapshot.state] === 'completed' && !next.completedSeenAt) next.completedSeenAt = now.toISOString();
 
-  const decision = decideStatus(profile, snapshot, { createdAt: record.createdAt, completedSeenAt: next.completedSeenAt, expiresAt: record.expiresAt, now });
+  await followUpstreamDeadline(deps, next, snapshot);
+  const decision = decideStatus(profile, snapshot, { createdAt: record.createdAt, completedSeenAt: next.completedSeenAt, expiresAt: next.expiresAt, now });
   if (decision.unmappedState) deps.logger.warn({ interviewId: record.id, state: decision.unmappedState, mapping: account.mapping }, 'upstream state has no mapping; treated as pending');
   if (decision.hold) {
     await deps.store.writeAll([
@@ -158,6 +159,21 @@ async function buildPayload(
     writes.push({ op: 'set', key: keys.report(record.reportId), value: report, ttlMs: Math.min(profile.report.retentionDays, deps.reportRetentionDays) * DAY_MS });
   }
   return payload;
+}
+
+/**
+ * The bridge's deadline follows the upstream's (e.g. a recruiter extends a Hireflix interview): a deadline
+ * the upstream reports and the bridge has not adopted yet replaces expiresAt and moves the expiry index.
+ * Only a change counts, so an operator's `expire` (expiresAt = now) is not undone by the deadline the
+ * upstream has had all along.
+ */
+async function followUpstreamDeadline(deps: ReconcileDeps, next: InterviewRecord, snapshot: UpstreamInterview | null): Promise<void> {
+  const deadline = snapshot?.expiresAt;
+  if (!deadline || deadline === next.upstreamExpiresAt || next.current.status !== 'pending') return;
+  next.expiresAt = deadline;
+  next.upstreamExpiresAt = deadline;
+  await deps.store.zadd(keys.expiryIndex, next.id, Date.parse(deadline));
+  deps.logger.info({ interviewId: next.id, expiresAt: deadline }, 'deadline follows the upstream');
 }
 
 async function archiveQuietly(deps: ReconcileDeps, upstream: Upstream, record: InterviewRecord): Promise<void> {

@@ -30,8 +30,13 @@ export interface InterviewRecord {
   deliveredAt?: string;
   /** When the upstream first reported it finished; drives the optional wait for a score. */
   completedSeenAt?: string;
-  /** Pending interviews become expired after this time (from the mapping profile). */
+  /**
+   * Pending interviews become expired after this time: the upstream's deadline where it has one, else the
+   * mapping profile's; an operator's `expire` sets it to now.
+   */
   expiresAt?: string;
+  /** The upstream's deadline as last adopted; a different one from the upstream moves expiresAt. */
+  upstreamExpiresAt?: string;
   /** The upstream's public share link of the answers, reused while it has more than a day to live. */
   share?: { url: string; createdAt: string; days?: number };
   /** Capability id of the PDF report, once rendered. */

@@ -7,6 +7,8 @@
 export interface UpstreamTemplate {
   id: string;
   name: string;
+  /** The upstream's own deadline for interviews of this template (ISO), where it has one (Hireflix `expires`). */
+  expiresAt?: string;
 }
 
 export interface InviteCandidate {
@@ -31,6 +33,8 @@ export interface InviteResult {
   candidateUrl?: string;
   /** True when the upstream said the interview already existed and we resolved it to the existing one. */
   alreadyExisted: boolean;
+  /** The upstream's deadline for this interview (ISO), where it says (Hireflix `expires`). */
+  expiresAt?: string;
 }
 
 /** One answered (or unanswered) question of an interview. */
@@ -64,6 +68,11 @@ export interface UpstreamInterview {
   createdAt?: string;
   startedAt?: string;
   completedAt?: string;
+  /**
+   * The upstream's deadline for taking the interview (ISO), where it has one (Hireflix `expires`): the
+   * bridge's expiry follows it, and the mapping profile's expiry is the fallback.
+   */
+  expiresAt?: string;
   /** Score on the upstream's own scale (Hireflix: 0.5 to 5 stars), null when not scored yet. */
   score: number | null;
   durationSeconds?: number;

@@ -1,7 +1,22 @@
 import { expect } from 'chai';
-import { epochToIso } from '../../src/upstreams/hireflix/read.js';
+import { deadlineAt, epochToIso } from '../../src/upstreams/hireflix/read.js';
 import { parseHireflixWebhook } from '../../src/upstreams/hireflix/index.js';
 import { validateCreateBody } from '../../src/http/validateCreate.js';
+
+describe('reading a Hireflix deadline (expires)', () => {
+  const table: Array<[unknown, string | undefined]> = [
+    [{ expires: 1761566424331 }, '2025-10-27T12:00:24.331Z'],
+    [{ expires: null }, undefined],
+    [{ expires: 0 }, undefined],
+    [{ expires: '0' }, undefined],
+    [{}, undefined],
+    [{ expires: 'soon' }, undefined],
+    [null, undefined],
+  ];
+  for (const [input, expected] of table) {
+    it(`${JSON.stringify(input)} → ${String(expected)} (null and 0 mean no deadline, not 1970)`, () => expect(deadlineAt(input)).to.equal(expected));
+  }
+});
 
 describe('reading Hireflix timestamps', () => {
   const table: Array<[unknown, string | undefined]> = [

@@ -9,6 +9,8 @@
  *   POST /_sandbox/interviews/:id/finish           {score?, answers?: [{transcript?}], durationSeconds?}
  *   POST /_sandbox/interviews/:id/score            {score: 0.5..5 | null}
  *   POST /_sandbox/interviews/:id/shortlist | /discard | /delete
+ *   POST /_sandbox/interviews/:id/deadline         {expiresAt: ISO | epoch ms | null} the interview's `expires`
+ *   POST /_sandbox/positions/:id/deadline          {expiresAt: …} the position's `expires` (new invitations take it)
  *   GET  /_sandbox/invitations                     invitation e-mails sent per (positionId, email)
  *   POST /_sandbox/webhooks                        {url?, secret?, enabled?}; GET shows the config
  *   GET  /_sandbox/webhooks/deliveries             every webhook sent, with the receiver's status
@@ -25,6 +27,15 @@ import { controlView } from './views.js';
 
 const fail: SandboxErrorFactory = (status, message) => new SandboxError(status, message);
 const optionalNumber = (value: unknown, name: string) => optionalNonNegative(value, name, fail);
+
+/** `{"expiresAt": ISO time | epoch ms | null}` for the deadline actions. */
+function deadlineInput(body: Record<string, unknown>): number | null {
+  const v = body.expiresAt;
+  if (v === null) return null;
+  const ms = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : Number.NaN;
+  if (!Number.isFinite(ms) || ms <= 0) throw new SandboxError(400, 'body must be {"expiresAt": ISO time, epoch ms, or null}');
+  return ms;
+}
 
 function finishInput(body: Record<string, unknown>): FinishInput {
   const out: FinishInput = {};
@@ -53,7 +64,11 @@ export function controlRouter(s: SandboxState): Router {
   };
 
   r.get('/positions', (ctx) => {
-    ctx.body = s.store.positions().map(({ id, name, archived }) => ({ id, name, archived }));
+    ctx.body = s.store.positions().map(({ id, name, archived, expires }) => ({ id, name, archived, expiresAt: expires ? new Date(expires).toISOString() : null }));
+  });
+  r.post('/positions/:id/deadline', (ctx) => {
+    const p = s.store.setPositionExpires(ctx.params.id ?? '', deadlineInput(bodyOf(ctx)));
+    ctx.body = { id: p.id, name: p.name, archived: p.archived, expiresAt: p.expires ? new Date(p.expires).toISOString() : null };
   });
   r.get('/interviews', (ctx) => {
     const email = typeof ctx.query.email === 'string' ? ctx.query.email.toLowerCase() : undefined;
@@ -79,6 +94,7 @@ export function controlRouter(s: SandboxState): Router {
         break;
       case 'shortlist': s.store.setStatus(id, 'shortlisted'); break;
       case 'discard': s.store.setStatus(id, 'discarded'); break;
+      case 'deadline': s.store.setExpires(id, deadlineInput(body)); break;
       case 'delete': {
         const gone = view(id);
         s.store.remove(id);

@@ -21,6 +21,8 @@ export interface SandboxPosition {
   name: string;
   /** Epoch ms when archived, null when open (as Hireflix reports it). */
   archived: number | null;
+  /** Epoch ms deadline for the position's interviews, null for none (Hireflix `expires`). Absent in old state files. */
+  expires?: number | null;
   questions: SandboxQuestion[];
 }
 
@@ -28,6 +30,7 @@ export interface SandboxPositionSeed {
   id?: string;
   name: string;
   archived?: number | null;
+  expires?: number | null;
 }
 
 export interface SandboxCandidate {
@@ -50,6 +53,8 @@ export interface SandboxInterview {
   startedAt: number | null;
   completedAt: number | null;
   discardedAt: number | null;
+  /** Epoch ms deadline for taking it, null for none; a new interview takes its position's. Absent in old state files. */
+  expires?: number | null;
   score: number | null;
   durationSeconds: number | null;
   /** One transcript per answered question; empty until finished. */
@@ -86,6 +91,7 @@ export function seedPositions(seeds: SandboxPositionSeed[]): SandboxPosition[] {
     id: s.id ?? newObjectId(),
     name: s.name,
     archived: s.archived ?? null,
+    expires: s.expires ?? null,
     questions: QUESTIONS.map((q) => ({ id: newObjectId(), ...q })),
   }));
 }

@@ -136,7 +136,7 @@ export function createRootValue(deps: ResolverDeps) {
   const positionView = (id: string) => {
     const p = store.position(id);
     if (!p) return null;
-    return { id: p.id, name: p.name, archived: p.archived, active: true, interviewList: (args: ListArgs) => listPage(deps, sortCache, p.id, args) };
+    return { id: p.id, name: p.name, archived: p.archived, expires: p.expires ?? null, active: true, interviewList: (args: ListArgs) => listPage(deps, sortCache, p.id, args) };
   };
   return {
     positions: () => store.positions().map((p) => positionView(p.id)),

@@ -38,6 +38,8 @@ type PositionType {
   archived: Float
   # stays true after archiving (documented quirk)
   active: Boolean!
+  # epoch ms deadline of the position's interviews, null for none (MindCloud catalogue: Get Position)
+  expires: Float
   # argument and result field names: unconfirmed beyond the docs' prose
   interviewList(pagination: PaginationInput, filter: InterviewListFilterInput, sort: InterviewListSortInput): InterviewListType!
 }
@@ -78,6 +80,8 @@ type InterviewType {
   createdAt: Float!
   updatedAt: Float!
   discardedAt: Float
+  # epoch ms deadline for taking the interview, null for none (MindCloud catalogue: Get Interview)
+  expires: Float
   score: ScoreType
   url: InterviewUrlType!
   candidate: CandidateType!

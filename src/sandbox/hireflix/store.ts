@@ -151,6 +151,7 @@ export function createSandboxStore(opts: StoreOptions) {
       startedAt: null,
       completedAt: null,
       discardedAt: null,
+      expires: position.expires ?? null,
       score: null,
       durationSeconds: null,
       answers: [],
@@ -204,6 +205,22 @@ export function createSandboxStore(opts: StoreOptions) {
     setStatus,
     /** Un-discarding or un-shortlisting returns to the stage the candidate's progress implies. */
     restore: (id: string) => setStatus(id, mustGet(id).completedAt === null ? 'pending' : 'completed'),
+    /** Sets (or with null clears) an interview's deadline. No webhook: Hireflix documents no event for it. */
+    setExpires(id: string, expires: number | null): SandboxInterview {
+      const iv = mustGet(id);
+      iv.expires = expires;
+      iv.updatedAt = Math.max(opts.now(), iv.updatedAt + 1);
+      version += 1;
+      return iv;
+    },
+    /** Sets (or clears) a position's deadline, which interviews invited from then on take. */
+    setPositionExpires(id: string, expires: number | null): SandboxPosition {
+      const p = positionOf(id);
+      if (!p) throw new SandboxError(404, `no position ${id}`);
+      p.expires = expires;
+      version += 1;
+      return p;
+    },
     start(id: string): SandboxInterview {
       const iv = mustGet(id);
       if (iv.status !== 'pending') throw new SandboxError(409, `interview ${id} is ${iv.status}, not pending`);

@@ -10,7 +10,7 @@ import { toUpstreamInterview } from './mapping.js';
 import { getIntrospectionQuery } from 'graphql';
 import * as QUERIES from './queries.js';
 import { ARCHIVE, GET_INTERVIEW, LIST_POSITIONS, SHARE } from './queries.js';
-import { arrayAt, isObject, objectAt, stringAt } from './read.js';
+import { arrayAt, deadlineAt, isObject, objectAt, stringAt } from './read.js';
 import { parseHireflixWebhook, verifyHireflixSignature } from './webhook.js';
 import { HIREFLIX_WEBHOOK_EVENTS, WEBHOOK_DOCUMENTS, hireflixWebhookApi } from './webhookApi.js';
 
@@ -63,7 +63,9 @@ async function openPositions(gql: GraphqlTransport, op: Operation): Promise<Upst
     .filter((p) => p.archived === null || p.archived === undefined)
     .flatMap((p) => {
       const id = stringAt(p, 'id');
-      return id === undefined ? [] : [{ id, name: stringAt(p, 'name') ?? id }];
+      if (id === undefined) return [];
+      const expiresAt = deadlineAt(p);
+      return [{ id, name: stringAt(p, 'name') ?? id, ...(expiresAt ? { expiresAt } : {}) }];
     });
 }
 

@@ -5,7 +5,7 @@
 import { UpstreamError, type InviteInput, type InviteResult } from '../types.js';
 import { HIREFLIX, type GraphqlTransport, type Operation } from './graphql.js';
 import { FIND_IN_POSITION, INVITE } from './queries.js';
-import { arrayAt, isObject, objectAt, stringAt, type JsonObject } from './read.js';
+import { arrayAt, deadlineAt, isObject, objectAt, stringAt, type JsonObject } from './read.js';
 
 const INVITING: Operation = { name: 'invite', doing: 'inviting a candidate' };
 const LOOKING_UP: Operation = { name: 'invite', doing: 'looking up an existing interview' };
@@ -31,6 +31,8 @@ function toResult(node: JsonObject, alreadyExisted: boolean): InviteResult {
   const candidateUrl = stringAt(url, 'public') ?? stringAt(url, 'short');
   const result: InviteResult = { upstreamId: stringAt(node, 'id') ?? '', alreadyExisted };
   if (candidateUrl !== undefined) result.candidateUrl = candidateUrl;
+  const expiresAt = deadlineAt(node);
+  if (expiresAt !== undefined) result.expiresAt = expiresAt;
   return result;
 }
 

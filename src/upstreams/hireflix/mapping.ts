@@ -4,7 +4,7 @@
  * mapping profile's details and summary.
  */
 import type { UpstreamAnswer, UpstreamInterview } from '../types.js';
-import { arrayAt, epochToIso, isObject, numberAt, objectAt, stringAt, type JsonObject } from './read.js';
+import { arrayAt, deadlineAt, epochToIso, isObject, numberAt, objectAt, stringAt, type JsonObject } from './read.js';
 import { normaliseState } from './state.js';
 
 function answers(raw: JsonObject): UpstreamAnswer[] {
@@ -56,6 +56,7 @@ export function toUpstreamInterview(raw: unknown): UpstreamInterview | null {
   const updatedAt = epochToIso(raw.updatedAt);
   const completedAt = epochToIso(raw.completed);
   const discardedAt = epochToIso(raw.discardedAt);
+  const expiresAt = deadlineAt(raw);
   const cand = candidate(raw);
   const list = answers(raw);
 
@@ -77,6 +78,7 @@ export function toUpstreamInterview(raw: unknown): UpstreamInterview | null {
   setIfDefined(fields, 'updatedAt', updatedAt);
   setIfDefined(fields, 'completedAt', completedAt);
   setIfDefined(fields, 'discardedAt', discardedAt);
+  setIfDefined(fields, 'expiresAt', expiresAt);
   fields['answers.total'] = list.length;
   fields['answers.answered'] = list.filter((a) => a.answerUrl !== undefined).length;
 
@@ -94,6 +96,7 @@ export function toUpstreamInterview(raw: unknown): UpstreamInterview | null {
   if (templateName !== undefined) out.templateName = templateName;
   if (createdAt !== undefined) out.createdAt = createdAt;
   if (completedAt !== undefined) out.completedAt = completedAt;
+  if (expiresAt !== undefined) out.expiresAt = expiresAt;
   // durationSeconds stays undefined: Hireflix exposes no answer or interview duration that we know of.
   return out;
 }

@@ -7,9 +7,12 @@
  * Ids travel as `String!` variables: [unconfirmed] integrators disagree between `ID!` and `String!`.
  */
 
-/** [docs] positions { id name archived }: `archived` is null when open, epoch ms when archived. */
+/**
+ * [docs] positions { id name archived }: `archived` is null when open, epoch ms when archived.
+ * `expires` (the position's deadline, epoch ms) is [catalogue]: MindCloud's Hireflix reference, Get Position.
+ */
 export const LIST_POSITIONS = `query ListPositions {
-  positions { id name archived }
+  positions { id name archived expires }
 }`;
 
 /**
@@ -22,7 +25,7 @@ export const LIST_POSITIONS = `query ListPositions {
 export const INVITE = `mutation InviteCandidate($input: InviteCandidateToInterviewInput!) {
   inviteCandidateToInterview(input: $input) {
     __typename
-    ... on InterviewType { id url { public short } }
+    ... on InterviewType { id url { public short } expires }
     ... on InterviewAlreadyExistsInPositionError { existsMessage: message }
     ... on InterviewExternalIdAlreadyExistsInPositionError { externalIdMessage: message }
     ... on ExceededInvitesThisPeriodError { quotaMessage: message }
@@ -62,7 +65,8 @@ export const CHANGED_IN_POSITION = `query ChangedInterviews($positionId: String!
  * [3rd-party] interview(id) with questions/answer/transcription, status, completed, score { value },
  * url { public short }, candidate. [unconfirmed]: externalId, position, createdAt/updatedAt on this type,
  * candidate firstName/lastName/phone, discardedAt (confirmed only on the archive mutation's result).
- * No per-answer duration is known, so durationSeconds is left undefined.
+ * No per-answer duration is known, so durationSeconds is left undefined. `expires` (epoch ms, the
+ * interview's deadline; also selected on the invite result) is [catalogue]: MindCloud's Get Interview.
  */
 export const GET_INTERVIEW = `query GetInterview($id: String!) {
   interview(id: $id) {
@@ -74,6 +78,7 @@ export const GET_INTERVIEW = `query GetInterview($id: String!) {
     createdAt
     updatedAt
     discardedAt
+    expires
     score { value }
     url { public short }
     candidate { name firstName lastName email phone }

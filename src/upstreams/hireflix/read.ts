@@ -23,6 +23,14 @@ export function numberAt(parent: unknown, key: string): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+/** A Hireflix `expires` (epoch ms): null, 0 or unreadable mean "no deadline". */
+export function deadlineAt(parent: unknown, key = 'expires'): string | undefined {
+  if (!isObject(parent)) return undefined;
+  const value = parent[key];
+  if (value === null || value === undefined || value === 0 || value === '0') return undefined;
+  return epochToIso(value);
+}
+
 /**
  * Hireflix timestamps are epoch milliseconds (e.g. `createdAt: 1761566424331`). Accepts a number, a numeric
  * string or an ISO string, and returns ISO 8601, or undefined for anything else.
