@@ -83,12 +83,13 @@ async function reconcileRecord(deps: ReconcileDeps, account: AccountConfig, reco
   const next: InterviewRecord = { ...record, updatedAt: now.toISOString() };
   if (snapshot && profile.status.states[snapshot.state] === 'completed' && !next.completedSeenAt) next.completedSeenAt = now.toISOString();
 
-  await followUpstreamDeadline(deps, next, snapshot);
+  const deadline = followUpstreamDeadline(deps, next, snapshot);
   const decision = decideStatus(profile, snapshot, { createdAt: record.createdAt, completedSeenAt: next.completedSeenAt, expiresAt: next.expiresAt, now });
   if (decision.unmappedState) deps.logger.warn({ interviewId: record.id, state: decision.unmappedState, mapping: account.mapping }, 'upstream state has no mapping; treated as pending');
   if (decision.hold) {
     await deps.store.writeAll([
       { op: 'set', key: keys.interview(record.id), value: next },
+      ...deadline,
       { op: 'zadd', index: keys.reconcileIndex, member: record.id, score: Date.parse(decision.hold.until) },
     ]);
     return { kind: 'held', until: decision.hold.until };
@@ -97,7 +98,8 @@ async function reconcileRecord(deps: ReconcileDeps, account: AccountConfig, reco
   // Everything this reconcile learnt is written at once (one Store.writeAll): the record (possibly final),
   // its report, the expiry index and the outbox entry. A store failure leaves none of it, so the interview is
   // neither final nor done and the next reconcile (the hint stays) does the same again.
-  const writes: StoreWrite[] = [];
+  // A moved deadline first: a finished interview's zrem below then takes it out again.
+  const writes: StoreWrite[] = [...deadline];
   const payload = await buildPayload(deps, account, profile, next, snapshot, decision.status, writes);
   next.current = payload;
   if (payload.status !== 'pending') writes.push({ op: 'zrem', index: keys.expiryIndex, member: record.id });
@@ -167,13 +169,14 @@ async function buildPayload(
  * Only a change counts, so an operator's `expire` (expiresAt = now) is not undone by the deadline the
  * upstream has had all along.
  */
-async function followUpstreamDeadline(deps: ReconcileDeps, next: InterviewRecord, snapshot: UpstreamInterview | null): Promise<void> {
+function followUpstreamDeadline(deps: ReconcileDeps, next: InterviewRecord, snapshot: UpstreamInterview | null): StoreWrite[] {
   const deadline = snapshot?.expiresAt;
-  if (!deadline || deadline === next.upstreamExpiresAt || next.current.status !== 'pending') return;
+  if (!deadline || deadline === next.upstreamExpiresAt || next.current.status !== 'pending') return [];
   next.expiresAt = deadline;
   next.upstreamExpiresAt = deadline;
-  await deps.store.zadd(keys.expiryIndex, next.id, Date.parse(deadline));
   deps.logger.info({ interviewId: next.id, expiresAt: deadline }, 'deadline follows the upstream');
+  // Written with the record, in the reconcile's one writeAll.
+  return [{ op: 'zadd', index: keys.expiryIndex, member: next.id, score: Date.parse(deadline) }];
 }
 
 async function archiveQuietly(deps: ReconcileDeps, upstream: Upstream, record: InterviewRecord): Promise<void> {
