@@ -75,7 +75,7 @@ export interface ContainerOptions {
 export function createContainer(opts: ContainerOptions): Container {
   const now = opts.now ?? (() => new Date());
   const metrics = createMetrics({ store: opts.store, processMetrics: opts.processMetrics ?? false });
-  const upstreams = new UpstreamRegistry(opts.buildUpstream, metrics);
+  const upstreams = new UpstreamRegistry(opts.buildUpstream, metrics, opts.logger);
   const templates = new TemplateCache(opts.config.templatesCacheMs, () => now().getTime());
   let mappings = opts.config.mappings;
   let accounts: readonly AccountConfig[] = opts.config.accounts;

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { AccountConfig } from '../config/types.js';
 import type { Metrics } from '../metrics.js';
 import { createHireflixUpstream } from './hireflix/adapter.js';
@@ -11,10 +12,12 @@ const USER_AGENT = 'workable-video-bridge/0.1';
 export class UpstreamRegistry {
   private readonly byAccount = new Map<string, { account: AccountConfig; upstream: Upstream }>();
 
-  constructor(
-    private readonly build: (account: AccountConfig) => Upstream = defaultBuild,
-    private readonly metrics?: Metrics,
-  ) {}
+  private readonly build: (account: AccountConfig) => Upstream;
+
+  /** `logger` receives the adapters' info lines (e.g. the interviewList shape an account accepted). */
+  constructor(build?: (account: AccountConfig) => Upstream, private readonly metrics?: Metrics, logger?: Pick<Logger, 'info'>) {
+    this.build = build ?? ((account) => defaultBuild(account, logger));
+  }
 
   forAccount(account: AccountConfig): Upstream {
     const hit = this.byAccount.get(account.id);
@@ -27,7 +30,7 @@ export class UpstreamRegistry {
   }
 }
 
-function defaultBuild(account: AccountConfig): Upstream {
+function defaultBuild(account: AccountConfig, logger?: Pick<Logger, 'info'>): Upstream {
   switch (account.upstream.kind) {
     case 'hireflix':
       return createHireflixUpstream({
@@ -36,6 +39,7 @@ function defaultBuild(account: AccountConfig): Upstream {
         ...(account.upstream.webhookSecret ? { webhookSecret: account.upstream.webhookSecret } : {}),
         timeoutMs: account.upstream.timeoutMs,
         userAgent: USER_AGENT,
+        ...(logger ? { log: (message: string, fields: Record<string, unknown>) => logger.info({ accountId: account.id, upstream: 'hireflix', ...fields }, message) } : {}),
       });
     case 'vervoe':
       return createVervoeUpstream({

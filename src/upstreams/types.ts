@@ -173,6 +173,11 @@ export interface WebhookRegistration {
 export interface GraphqlDocument {
   name: string;
   query: string;
+  /**
+   * Documents with the same group are alternative shapes of one request (the adapter falls back between
+   * them): a schema fits the adapter when at least one member of each group validates.
+   */
+  group?: string;
 }
 
 /**

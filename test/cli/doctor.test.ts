@@ -194,6 +194,23 @@ describe('cli: doctor', function () {
     expect(human.out).to.include('- GetInterview: Cannot query field "discardedAt" on type "InterviewType".');
   });
 
+  it('either interviewList shape passes the schema check (the adapter falls back between them); neither fails it', async () => {
+    for (const [interviewListShape, introspection] of [['arguments', true], ['arguments', false], ['input', true]] as const) {
+      const sb = await sandbox({ interviewListShape, introspection });
+      sb.state.webhooks.configure({ url: HOOK_URL });
+      const r = await doctorJson([], await setup(sb));
+      expect(byCheck(r.report, 'schema')!.status, `${interviewListShape}, introspection ${introspection}`).to.equal('pass');
+      expect(r.code).to.equal(0);
+    }
+    const sb = await sandbox({ sdl: HIREFLIX_SDL.replace(/interviewList\(input: InterviewListInput!\)/, 'interviewList(page: Int)') });
+    sb.state.webhooks.configure({ url: HOOK_URL });
+    const r = await doctorJson([], await setup(sb));
+    expect(r.code).to.equal(1);
+    const problems = byCheck(r.report, 'schema')!.problems!;
+    expect(problems).to.include('ChangedInterviews: Unknown argument "input" on field "PositionType.interviewList".');
+    expect(problems).to.include('ChangedInterviewsArgs: Unknown argument "pagination" on field "PositionType.interviewList".');
+  });
+
   it('introspection refused: each read query runs once instead, and a missing field is still named', async () => {
     const ok = await sandbox({ introspection: false });
     ok.state.webhooks.configure({ url: HOOK_URL });

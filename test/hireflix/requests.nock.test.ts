@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import nock from 'nock';
 import { createHireflixUpstream } from '../../src/upstreams/hireflix/index.js';
-import { ARCHIVE, CHANGED_IN_POSITION, FIND_IN_POSITION, GET_INTERVIEW, INVITE, LIST_POSITIONS, SHARE } from '../../src/upstreams/hireflix/queries.js';
+import { ARCHIVE, CHANGED_IN_POSITION, FIND_BY_EMAIL, GET_INTERVIEW, INVITE, LIST_POSITIONS, SHARE } from '../../src/upstreams/hireflix/queries.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/hireflix/${name}`, import.meta.url), 'utf8'));
 const API = 'https://api.hireflix.com';
@@ -71,7 +71,7 @@ describe('Hireflix requests on the wire', () => {
       { data: { inviteCandidateToInterview: { __typename: 'InterviewAlreadyExistsInPositionError', existsMessage: 'Interview already exists' } } },
     );
     expectCall(
-      { query: FIND_IN_POSITION, variables: { positionId: 'p1', limit: 50, lastCursor: null, filter: { email: { equal: 'jane.doe@example.com' } } } },
+      { query: FIND_BY_EMAIL, variables: { positionId: 'p1', limit: 50, lastCursor: null, email: 'jane.doe@example.com' } },
       { data: { position: { interviewList: { lastCursor: 'c1', results: [{ id: 'i-9', externalId: 'ivw_1', url: { public: 'https://app.hireflix.com/X', short: null }, candidate: { email: 'jane.doe@example.com' } }] } } } },
     );
     const result = await upstream.invite({ templateId: 'p1', externalId: 'ivw_1', jobTitle: 'J', candidate });

@@ -24,9 +24,23 @@ export interface ResolverDeps {
 
 interface StringFilter { equal?: string | null; regex?: string | null }
 interface ListArgs {
-  pagination?: { limit?: number | null; lastCursor?: string | null } | null;
+  pagination?: { limit?: number | null; lastCursor?: string | null; direction?: 'FORWARD' | 'BACKWARD' } | null;
   filter?: { status?: StringFilter | null; email?: StringFilter | null; lastName?: StringFilter | null } | null;
   sort?: { field: 'createdAt' | 'updatedAt'; direction: 'ASC' | 'DESC' } | null;
+}
+type SortArg = { field: 'createdAt' | 'updatedAt'; direction: 'ASC' | 'DESC' };
+/** Either schema shape: `{ input: { filter, pagination, sort: [..] } }` or separate arguments. */
+interface RawListArgs {
+  input?: { filter?: ListArgs['filter']; pagination?: ListArgs['pagination']; sort?: SortArg[] | SortArg | null } | null;
+  pagination?: ListArgs['pagination'];
+  filter?: ListArgs['filter'];
+  sort?: SortArg[] | SortArg | null;
+}
+
+function normaliseListArgs(raw: RawListArgs): ListArgs {
+  const src = raw.input ?? raw;
+  const sort = Array.isArray(src.sort) ? (src.sort[0] ?? null) : (src.sort ?? null);
+  return { pagination: src.pagination ?? null, filter: src.filter ?? null, sort };
 }
 
 const STAGE_TO_STATUS: Record<string, SandboxStatus> = { to_evaluate: 'completed' };
@@ -102,6 +116,7 @@ function listPage(deps: ResolverDeps, cache: SortCache, positionId: string, args
   return {
     // Hireflix always returns a cursor; an empty page hands back the one it was given.
     lastCursor: last ? encodeCursor(last[field], last.id) : (args.pagination?.lastCursor ?? null),
+    count: page.length,
     results: page.map((iv) => graphqlInterview(iv, position, deps.baseUrl())),
   };
 }
@@ -136,7 +151,7 @@ export function createRootValue(deps: ResolverDeps) {
   const positionView = (id: string) => {
     const p = store.position(id);
     if (!p) return null;
-    return { id: p.id, name: p.name, archived: p.archived, expires: p.expires ?? null, active: true, interviewList: (args: ListArgs) => listPage(deps, sortCache, p.id, args) };
+    return { id: p.id, name: p.name, archived: p.archived, expires: p.expires ?? null, active: true, interviewList: (args: RawListArgs) => listPage(deps, sortCache, p.id, normaliseListArgs(args)) };
   };
   return {
     positions: () => store.positions().map((p) => positionView(p.id)),

@@ -11,6 +11,7 @@ import { controlRouter } from './control.js';
 import { graphqlHandler } from './graphqlRoute.js';
 import type { SandboxPositionSeed } from './model.js';
 import { pagesRouter } from './pages.js';
+import type { InterviewListShape } from './schema.js';
 import { createSandboxState, type SandboxState } from './state.js';
 
 export interface HireflixSandboxOptions {
@@ -27,6 +28,11 @@ export interface HireflixSandboxOptions {
   now?: () => number;
   /** Replaces the schema's SDL (tests: a schema missing a field the adapter uses). */
   sdl?: string;
+  /**
+   * How interviewList takes its options: "input" (default, the best-evidenced shape) or "arguments"
+   * (separate pagination/filter/sort); each rejects the other by validation (tests of the adapter's fallback).
+   */
+  interviewListShape?: InterviewListShape;
   /** False: introspection queries fail validation, as on servers that turn it off. Default true. */
   introspection?: boolean;
   /**

@@ -6,7 +6,7 @@
  */
 import { buildSchema, type GraphQLSchema } from 'graphql';
 
-export const HIREFLIX_SDL = /* GraphQL */ `
+const SDL_TEMPLATE = /* GraphQL */ `
 type Query {
   positions: [PositionType!]!
   position(id: String!): PositionType
@@ -40,10 +40,13 @@ type PositionType {
   active: Boolean!
   # epoch ms deadline of the position's interviews, null for none (MindCloud catalogue: Get Position)
   expires: Float
-  # argument and result field names: unconfirmed beyond the docs' prose
-  interviewList(pagination: PaginationInput, filter: InterviewListFilterInput, sort: InterviewListSortInput): InterviewListType!
+  __INTERVIEW_LIST__
 }
 
+# input type names are ours: none is public (docs/hireflix.md)
+input InterviewListInput { filter: InterviewListFilterInput, pagination: InterviewListPaginationInput!, sort: [InterviewListSortInput!] }
+enum PaginationDirection { FORWARD BACKWARD }
+input InterviewListPaginationInput { limit: Int, direction: PaginationDirection!, lastCursor: String }
 input PaginationInput { limit: Int, lastCursor: String }
 input StringFilterInput { equal: String, regex: String }
 input FloatFilterInput { equal: Float, notEqual: Float, greaterThan: Float, lessThan: Float, greaterThanOrEqual: Float, lessThanOrEqual: Float }
@@ -53,6 +56,8 @@ enum SortDirection { ASC DESC }
 input InterviewListSortInput { field: InterviewSortField!, direction: SortDirection! }
 
 type InterviewListType {
+  count: Int
+  total: Int
   # always returned, even on the last (empty) page
   lastCursor: String
   results: [InterviewType!]!
@@ -119,7 +124,28 @@ type FieldErrorType { flattenedPath: String!, message: String! }
 type ValidationError { code: Int!, name: String!, message: String!, fieldErrors: [FieldErrorType!]! }
 `;
 
+/**
+ * How `interviewList` takes its options. "input" (default): one `input` object with filter, pagination
+ * (direction required) and a list of sorts, as integrator code calls it. "arguments": separate
+ * pagination/filter/sort arguments, the other reading of the evidence; a sandbox started with it rejects
+ * the "input" shape by validation, which is how the adapter's fallback is tested.
+ */
+export type InterviewListShape = 'input' | 'arguments';
+
+const INTERVIEW_LIST_FIELD: Record<InterviewListShape, string> = {
+  input: '# one input object (integrator code; direction required per the MindCloud catalogue)\n  interviewList(input: InterviewListInput!): InterviewListType!',
+  arguments: '# separate arguments (the adapter\'s older reading of the vendor\'s option names)\n  interviewList(pagination: PaginationInput, filter: InterviewListFilterInput, sort: InterviewListSortInput): InterviewListType!',
+};
+
+/** The SDL with `interviewList` in the given shape. */
+export function hireflixSdl(shape: InterviewListShape = 'input'): string {
+  return SDL_TEMPLATE.replace('__INTERVIEW_LIST__', INTERVIEW_LIST_FIELD[shape]);
+}
+
+/** The default SDL ("input" shape). */
+export const HIREFLIX_SDL = hireflixSdl('input');
+
 /** Builds the executable schema; resolvers come from the rootValue (see resolvers.ts). */
-export function buildHireflixSchema(): GraphQLSchema {
-  return buildSchema(HIREFLIX_SDL);
+export function buildHireflixSchema(shape: InterviewListShape = 'input'): GraphQLSchema {
+  return buildSchema(hireflixSdl(shape));
 }

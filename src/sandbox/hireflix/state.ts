@@ -2,7 +2,7 @@
  * Everything the sandbox holds, wired together: the store's state changes feed the webhook sender, and
  * reset() returns all of it to the seed.
  */
-import { buildHireflixSchema } from './schema.js';
+import { buildHireflixSchema, type InterviewListShape } from './schema.js';
 import { createFaultInjector, type FaultInjector } from '../common/faults.js';
 import type { GraphqlStats } from './graphqlRoute.js';
 import { DEFAULT_POSITIONS, type SandboxPositionSeed } from './model.js';
@@ -21,6 +21,8 @@ export interface SandboxStateOptions {
   now?: () => number;
   /** A replacement SDL (tests: a schema that lacks a field the adapter uses); resolvers stay the same. */
   sdl?: string;
+  /** interviewList's argument shape (schema.ts); default "input". */
+  interviewListShape?: InterviewListShape;
   /** Whether the schema answers introspection (default true; Hireflix's admin API is introspectable). */
   introspection?: boolean;
 }
@@ -61,7 +63,7 @@ export function createSandboxState(opts: SandboxStateOptions): SandboxState {
   const faults = createFaultInjector();
   const stats: GraphqlStats = { requests: 0, byOperation: {} };
   const shares = new Map<string, ShareLinkRecord>();
-  const schema = opts.sdl !== undefined ? buildSchema(opts.sdl) : buildHireflixSchema();
+  const schema = opts.sdl !== undefined ? buildSchema(opts.sdl) : buildHireflixSchema(opts.interviewListShape);
   const rootValue = createRootValue({ store, shares, baseUrl: () => baseUrl, now, webhooks });
 
   return {

@@ -2,7 +2,8 @@
  * The Hireflix implementation of the Upstream contract: GraphQL over POST {endpoint} with X-API-KEY.
  * Positions are the templates; the bridge's interview id travels as Hireflix's externalId.
  */
-import { UpstreamError, type ChangeHint, type Upstream, type UpstreamTemplate } from '../types.js';
+import { UpstreamError, type ChangeHint, type GraphqlDocument, type Upstream, type UpstreamTemplate } from '../types.js';
+import { onInterviewListShape, type ShapeLog } from './interviewList.js';
 import { changedInPosition } from './changes.js';
 import { HIREFLIX, createGraphqlTransport, type GraphqlTransport, type Operation } from './graphql.js';
 import { inviteCandidate } from './invite.js';
@@ -27,6 +28,8 @@ export interface HireflixUpstreamOptions {
   userAgent?: string;
   /** Interviews per page when polling for changes; default 50. */
   pageSize?: number;
+  /** Info-level log, e.g. which interviewList shape the account accepted (logged once per change). */
+  log?: ShapeLog;
 }
 
 const OPS = {
@@ -43,12 +46,24 @@ const DIAGNOSE: Operation = { name: 'doctor', doing: 'checking the schema' };
  * Every document the adapter can send: each string export of queries.ts (so a document added there is
  * checked without a list to keep in step), named by its operation, plus the webhook documents.
  */
-export const HIREFLIX_DOCUMENTS: ReadonlyArray<{ name: string; query: string }> = [
+export const HIREFLIX_DOCUMENTS: readonly GraphqlDocument[] = [
   ...Object.entries(QUERIES as Record<string, unknown>)
     .filter((e): e is [string, string] => typeof e[1] === 'string' && /^\s*(query|mutation)\b/.test(e[1]))
-    .map(([exportName, query]) => ({ name: /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? exportName, query })),
+    .map(([exportName, query]) => {
+      const name = /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? exportName;
+      const group = listGroupOf(query);
+      return group ? { name, query, group } : { name, query };
+    }),
   ...WEBHOOK_DOCUMENTS,
 ];
+
+/** The interview-list request a document is one shape of ("interviewList.findByEmail"), if any. */
+function listGroupOf(query: string): string | undefined {
+  for (const shape of Object.values(QUERIES.INTERVIEW_LIST_SHAPES)) {
+    for (const [doc, text] of Object.entries(shape)) if (text === query) return `interviewList.${doc}`;
+  }
+  return undefined;
+}
 
 function badResponse(op: Operation, detail: string): UpstreamError {
   return new UpstreamError(HIREFLIX, op.name, 'bad_response', `Hireflix sent an unreadable answer while ${op.doing}: ${detail}`);
@@ -78,6 +93,7 @@ export function createHireflixUpstream(opts: HireflixUpstreamOptions): Upstream 
     ...(opts.userAgent ? { userAgent: opts.userAgent } : {}),
   });
   const pageSize = opts.pageSize ?? 50;
+  onInterviewListShape(gql, opts.log);
   const webhooks = hireflixWebhookApi(gql);
 
   /** Runs an `Interview(id) { ... }` mutation; a null namespace means Hireflix does not know the id. */

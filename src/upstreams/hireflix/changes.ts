@@ -10,7 +10,7 @@
  */
 import type { ChangeHint } from '../types.js';
 import type { GraphqlTransport, Operation } from './graphql.js';
-import { CHANGED_IN_POSITION } from './queries.js';
+import { requestInterviewList } from './interviewList.js';
 import { arrayAt, epochToIso, isObject, numberAt, objectAt, stringAt } from './read.js';
 
 const LISTING: Operation = { name: 'listChangedSince', doing: 'listing changed interviews' };
@@ -35,7 +35,7 @@ export async function changedInPosition(
   const hints: ChangeHint[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < MAX_PAGES_PER_POSITION; page++) {
-    const data = await gql.request(LISTING, CHANGED_IN_POSITION, { positionId, limit: pageSize, lastCursor: cursor });
+    const data = await requestInterviewList(gql, LISTING, 'changed', { positionId, limit: pageSize, lastCursor: cursor });
     const list = objectAt(objectAt(data, 'position'), 'interviewList');
     const results = arrayAt(list, 'results');
     if (results.length === 0) return hints;

@@ -4,7 +4,8 @@
  */
 import { UpstreamError, type InviteInput, type InviteResult } from '../types.js';
 import { HIREFLIX, type GraphqlTransport, type Operation } from './graphql.js';
-import { FIND_IN_POSITION, INVITE } from './queries.js';
+import { requestInterviewList } from './interviewList.js';
+import { INVITE } from './queries.js';
 import { arrayAt, deadlineAt, isObject, objectAt, stringAt, type JsonObject } from './read.js';
 
 const INVITING: Operation = { name: 'invite', doing: 'inviting a candidate' };
@@ -36,18 +37,16 @@ function toResult(node: JsonObject, alreadyExisted: boolean): InviteResult {
   return result;
 }
 
+/** One page of the position's interviews, newest first; `filter.email.equal` narrows to one candidate. */
 async function findPage(
   gql: GraphqlTransport,
   positionId: string,
   lastCursor: string | null,
-  filter: JsonObject | null,
+  filter: { email: { equal: string } } | null,
 ): Promise<{ results: JsonObject[]; lastCursor: string | null }> {
-  const data = await gql.request(LOOKING_UP, FIND_IN_POSITION, {
-    positionId,
-    limit: LOOKUP_PAGE_SIZE,
-    lastCursor,
-    filter,
-  });
+  const variables: JsonObject = { positionId, limit: LOOKUP_PAGE_SIZE, lastCursor };
+  if (filter) variables.email = filter.email.equal;
+  const data = await requestInterviewList(gql, LOOKING_UP, filter ? 'findByEmail' : 'list', variables);
   const list = objectAt(objectAt(data, 'position'), 'interviewList');
   return { results: arrayAt(list, 'results').filter(isObject), lastCursor: stringAt(list, 'lastCursor') ?? null };
 }

@@ -35,31 +35,85 @@ export const INVITE = `mutation InviteCandidate($input: InviteCandidateToIntervi
   }
 }`;
 
-/**
- * [docs] position(id){ interviewList(pagination, filter, sort) }: argument names from the docs' text;
- * nesting, the `results` field and the email filter shape are [unconfirmed].
+/*
+ * position(id){ interviewList(...) } in two shapes (docs/hireflix.md has the sources of each part):
+ *  - "input" (primary): one `input` object holding `filter`, `pagination { limit direction lastCursor }`
+ *    and `sort: [{ field direction }]`, as integrator code calls it; `direction` (FORWARD | BACKWARD) is
+ *    listed as required by the MindCloud catalogue.
+ *  - "arguments" (fallback): `pagination`, `filter` and `sort` as separate arguments, the adapter's older
+ *    reading of the vendor's dotted option names.
+ * Filters are written inline (no input type names: none is public). interviewList.ts picks the shape per
+ * account and falls back once when the upstream rejects one shape by validation.
  */
-export const FIND_IN_POSITION = `query FindInterviewInPosition($positionId: String!, $limit: Int!, $lastCursor: String, $filter: InterviewListFilterInput) {
+
+const LIST_RESULT = 'lastCursor\n      results { id externalId expires url { public short } candidate { email } }';
+const CHANGED_RESULT = 'lastCursor\n      results { id externalId updatedAt }';
+
+/** "input" shape: interviews of one position whose candidate email equals $email, newest first. */
+export const FIND_BY_EMAIL = `query FindInterviewByEmail($positionId: String!, $email: String!, $limit: Int!, $lastCursor: String) {
   position(id: $positionId) {
-    interviewList(pagination: { limit: $limit, lastCursor: $lastCursor }, filter: $filter, sort: { field: createdAt, direction: DESC }) {
-      lastCursor
-      results { id externalId url { public short } candidate { email } }
+    interviewList(input: { filter: { email: { equal: $email } }, pagination: { limit: $limit, direction: FORWARD, lastCursor: $lastCursor }, sort: [{ field: createdAt, direction: DESC }] }) {
+      ${LIST_RESULT}
+    }
+  }
+}`;
+
+/** "input" shape: one page of a position's interviews, newest first (unfiltered walk for an external id). */
+export const LIST_IN_POSITION = `query ListInterviewsInPosition($positionId: String!, $limit: Int!, $lastCursor: String) {
+  position(id: $positionId) {
+    interviewList(input: { pagination: { limit: $limit, direction: FORWARD, lastCursor: $lastCursor }, sort: [{ field: createdAt, direction: DESC }] }) {
+      ${LIST_RESULT}
     }
   }
 }`;
 
 /**
- * Polling page: newest-updated first, so the walk can stop at the first interview older than `since`.
- * Sorting on `updatedAt` is [unconfirmed] for interviewList ([3rd-party] for the older `interviews(orderBy)`).
+ * "input" shape, polling page: newest-updated first, so the walk can stop at the first interview older than
+ * `since`. Sorting on `updatedAt` is inferred (the vendor shows only createdAt); the doctor checks it.
  */
 export const CHANGED_IN_POSITION = `query ChangedInterviews($positionId: String!, $limit: Int!, $lastCursor: String) {
   position(id: $positionId) {
-    interviewList(pagination: { limit: $limit, lastCursor: $lastCursor }, sort: { field: updatedAt, direction: DESC }) {
-      lastCursor
-      results { id externalId updatedAt }
+    interviewList(input: { pagination: { limit: $limit, direction: FORWARD, lastCursor: $lastCursor }, sort: [{ field: updatedAt, direction: DESC }] }) {
+      ${CHANGED_RESULT}
     }
   }
 }`;
+
+/** "arguments" shape of FIND_BY_EMAIL (fallback). */
+export const FIND_BY_EMAIL_ARGS = `query FindInterviewByEmailArgs($positionId: String!, $email: String!, $limit: Int!, $lastCursor: String) {
+  position(id: $positionId) {
+    interviewList(pagination: { limit: $limit, lastCursor: $lastCursor }, filter: { email: { equal: $email } }, sort: { field: createdAt, direction: DESC }) {
+      ${LIST_RESULT}
+    }
+  }
+}`;
+
+/** "arguments" shape of LIST_IN_POSITION (fallback). */
+export const LIST_IN_POSITION_ARGS = `query ListInterviewsInPositionArgs($positionId: String!, $limit: Int!, $lastCursor: String) {
+  position(id: $positionId) {
+    interviewList(pagination: { limit: $limit, lastCursor: $lastCursor }, sort: { field: createdAt, direction: DESC }) {
+      ${LIST_RESULT}
+    }
+  }
+}`;
+
+/** "arguments" shape of CHANGED_IN_POSITION (fallback). */
+export const CHANGED_IN_POSITION_ARGS = `query ChangedInterviewsArgs($positionId: String!, $limit: Int!, $lastCursor: String) {
+  position(id: $positionId) {
+    interviewList(pagination: { limit: $limit, lastCursor: $lastCursor }, sort: { field: updatedAt, direction: DESC }) {
+      ${CHANGED_RESULT}
+    }
+  }
+}`;
+
+/** The two shapes of each list document; the doctor and the schema test accept a group when one member fits. */
+export const INTERVIEW_LIST_SHAPES = {
+  input: { findByEmail: FIND_BY_EMAIL, list: LIST_IN_POSITION, changed: CHANGED_IN_POSITION },
+  arguments: { findByEmail: FIND_BY_EMAIL_ARGS, list: LIST_IN_POSITION_ARGS, changed: CHANGED_IN_POSITION_ARGS },
+} as const;
+
+export type InterviewListShape = keyof typeof INTERVIEW_LIST_SHAPES;
+export type InterviewListDocument = keyof (typeof INTERVIEW_LIST_SHAPES)['input'];
 
 /**
  * [3rd-party] interview(id) with questions/answer/transcription, status, completed, score { value },
