@@ -93,12 +93,12 @@ for (const kind of STORE_KINDS) {
 
     /**
      * Nothing of the interview is left. A worker that picked it up just before the purge may still hold its
-     * lease (a claim released as soon as it sees the record gone), so the store gets a moment to settle.
+     * lock and lease (claims released as soon as it sees the record gone), so the store gets a moment to settle.
      */
     async function expectGone(iv: Finished | { id: string; email: string }): Promise<void> {
       const deadline = Date.now() + 10_000;
       let left = await traces(iv);
-      while (left.length > 0 && left.every((l) => l.startsWith('claim lease:') || l.includes(':claim:lease:')) && Date.now() < deadline) {
+      while (left.length > 0 && left.every((l) => /^claim (lease|lock):/.test(l) || /:claim:(lease|lock):/.test(l)) && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 50));
         left = await traces(iv);
       }
