@@ -154,14 +154,14 @@ ${opts.bridgeYaml ?? ''}`;
   });
   // The bridge's own logger (redaction, secret scrubbing, request ids) writing into the capture.
   const bridge = await startBridge(parsed.config, { logDestination: sink, scheduler: opts.scheduler ?? false, ...(opts.now ? { now: opts.now } : {}), ...(opts.wrapStore ? { wrapStore: opts.wrapStore } : {}) });
-  registerBridge(bridge.url);
+  const unregister = [registerBridge(bridge.url)];
   const logger = bridge.logger;
   const replicas: RunningBridge[] = [];
   for (let i = 0; i < (opts.replicas ?? 0); i++) {
     if (kind !== 'redis') throw new Error('replicas share a store: use redis');
     const cfg = { ...parsed.config, server: { ...parsed.config.server, port: 0 } };
     replicas.push(await startBridge(cfg, { logger, scheduler: opts.scheduler ?? false, ...(opts.now ? { now: opts.now } : {}) }));
-    registerBridge(replicas[replicas.length - 1]!.url);
+    unregister.push(registerBridge(replicas[replicas.length - 1]!.url));
   }
   if (opts.webhooks !== false) {
     for (const a of [acme, globex]) {
@@ -178,6 +178,7 @@ ${opts.bridgeYaml ?? ''}`;
     logs,
     rawLogs,
     async close() {
+      for (const u of unregister) u();
       for (const r of replicas) await r.shutdown();
       await bridge.shutdown();
       await acme.sandbox.close();

@@ -99,8 +99,16 @@ let currentTest = '';
 let recorded = 0;
 
 /** Called by each harness with the base URL of a bridge it started. */
-export function registerBridge(url: string): void {
-  bridges.add(new URL(url).origin);
+/**
+ * Marks url's origin as a bridge until the returned function is called (when that bridge closes): its port
+ * may then be handed to a sandbox or receiver, whose answers are not the bridge's.
+ */
+export function registerBridge(url: string): () => void {
+  const origin = new URL(url).origin;
+  bridges.add(origin);
+  return () => {
+    bridges.delete(origin);
+  };
 }
 
 export function setCurrentTest(title: string): void {

@@ -86,7 +86,7 @@ ${opts.bridgeYaml ?? ''}`,
     },
   });
   const bridge = await startBridge(parsed.config, { scheduler: false, logDestination: sink });
-  registerBridge(bridge.url);
+  const unregister = registerBridge(bridge.url);
   await call(`${sandboxUrl}/_sandbox/webhooks`, { body: { url: `${bridge.url}/webhooks/hireflix/acme`, enabled: true } });
   return {
     url: bridge.url,
@@ -100,6 +100,7 @@ ${opts.bridgeYaml ?? ''}`,
     webhookSecret,
     lines,
     async close() {
+      unregister();
       await bridge.shutdown();
       await sandbox.close();
       rmSync(dir, { recursive: true, force: true });

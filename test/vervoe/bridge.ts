@@ -74,7 +74,7 @@ ${opts.bridgeYaml ?? ''}`,
   if (!parsed.config) throw new Error(`test config invalid:\n${parsed.problems.join('\n')}`);
   const logger = pino({ level: 'warn' }, pino.destination({ dest: 2, sync: true }));
   const bridge = await startBridge(parsed.config, { logger, scheduler: true, ...(opts.now ? { now: opts.now } : {}) });
-  registerBridge(bridge.url);
+  const unregister = registerBridge(bridge.url);
   await call(`${sandboxUrl}/_sandbox/webhooks`, { body: { url: `${bridge.url}/webhooks/vervoe/initech`, enabled: true } });
   return {
     url: bridge.url,
@@ -85,6 +85,7 @@ ${opts.bridgeYaml ?? ''}`,
     workableToken,
     webhookSecret,
     async close() {
+      unregister();
       await bridge.shutdown();
       await sandbox.close();
       if (kind === 'redis') await deleteRedisPrefix(REDIS_URL, prefix);
