@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { AccountConfig, CallbackPolicy } from '../config/types.js';
 import { HttpError } from '../http/errors.js';
 import type { CreateInterviewBody } from '../http/validateCreate.js';
-import type { Store } from '../store/types.js';
+import type { Store, StoreWrite } from '../store/types.js';
 import { UpstreamError } from '../upstreams/types.js';
 import type { Upstream, UpstreamTemplate } from '../upstreams/types.js';
 import { callbackUrlProblem } from './callbackPolicy.js';
@@ -25,6 +25,8 @@ export interface CreateDeps {
   ids: InterviewIds;
   /** Longest an invitation may take upstream; the per-interview lock outlives it. */
   upstreamTimeoutMs: number;
+  /** Tells the reconcile worker there is an interview to look at now (in-process nudge). */
+  onMarked?: () => void;
 }
 
 /**
@@ -67,12 +69,19 @@ export async function createInterview(
         ...(upstreamExpiresAt ? { upstreamExpiresAt } : {}),
         ...(result.candidateUrl ? { candidateUrl: result.candidateUrl } : {}),
       };
-      await Promise.all([
-        deps.store.set(keys.interview(id), invited),
-        // Upstreams that echo our id in webhooks and listings need no index from their id to ours.
-        upstream.echoesExternalId ? undefined : deps.store.set(keys.byUpstreamId(account.id, result.upstreamId), id),
-        expiresAt ? deps.store.zadd(keys.expiryIndex, id, Date.parse(expiresAt)) : undefined,
-      ]);
+      const writes: StoreWrite[] = [
+        { op: 'set', key: keys.interview(id), value: invited },
+        // Every bridge interview following this upstream interview (the same candidate sent it twice).
+        { op: 'zadd', index: keys.followers(account.id, result.upstreamId), member: id, score: Date.parse(record.createdAt) },
+      ];
+      // Upstreams that echo our id in webhooks and listings need no index from their id to ours.
+      if (!upstream.echoesExternalId) writes.push({ op: 'set', key: keys.byUpstreamId(account.id, result.upstreamId), value: id });
+      if (expiresAt) writes.push({ op: 'zadd', index: keys.expiryIndex, member: id, score: Date.parse(expiresAt) });
+      // An interview that already existed upstream may be finished already (a re-send after completion):
+      // reconcile it at once, so this callback_url gets the result too.
+      if (result.alreadyExisted) writes.push({ op: 'zadd', index: keys.reconcileIndex, member: id, score: deps.now().getTime() });
+      await deps.store.writeAll(writes);
+      if (result.alreadyExisted) deps.onMarked?.();
       deps.logger.info(
         { interviewId: id, accountId: account.id, upstreamId: result.upstreamId, alreadyExisted: result.alreadyExisted, phoneDropped: Boolean(record.phoneNote) },
         'interview created',

@@ -82,6 +82,7 @@ export async function purgeInterview(store: Store, id: string, opts: PurgeOption
         const byUpstream = keys.byUpstreamId(record.accountId, record.upstreamId);
         // Only ours: a later interview may have taken over the upstream id's entry.
         if ((await store.get<string>(byUpstream)) === id) await drop(byUpstream);
+        await store.zrem(keys.followers(record.accountId, record.upstreamId), id);
       }
       for (const key of [attemptsKey(id), deadLetterKey(id), outboxKey(id)]) await drop(key);
       for (const index of INDEXES) await store.zrem(index, id);

@@ -6,6 +6,7 @@ import type { ReportInput } from '../reports/pdf.js';
 import type { Store, StoreWrite } from '../store/types.js';
 import type { Upstream, UpstreamInterview } from '../upstreams/types.js';
 import type { WorkableResult } from '../workable/payload.js';
+import { followerRecords } from './followers.js';
 import { keys } from './keys.js';
 import { withLock } from './lock.js';
 import { buildReportInput, buildResult, decideStatus, resultHash, resultsUrlFromField } from './mapping/index.js';
@@ -109,7 +110,14 @@ async function reconcileRecord(deps: ReconcileDeps, account: AccountConfig, reco
   // Archived only once the expiry is on file: archived first, a store failure would leave an interview that
   // the next reconcile reads as discarded, which the profile may map to another status than expired.
   const archive = async (): Promise<void> => {
-    if (payload.status === 'expired' && snapshot && profile.expiry.archiveUpstream) await archiveQuietly(deps, upstream, record);
+    if (payload.status !== 'expired' || !snapshot || !profile.expiry.archiveUpstream) return;
+    // Another Workable interview still waiting on the same upstream interview: archiving it would end that one too.
+    const others = (await followerRecords(deps.store, record.accountId, record.upstreamId!)).filter((r) => r.id !== record.id);
+    if (others.some((r) => r.phase === 'invited' && !r.final && r.current.status === 'pending')) {
+      deps.logger.info({ interviewId: record.id }, 'expired; not archived upstream while another interview follows it');
+      return;
+    }
+    await archiveQuietly(deps, upstream, record);
   };
 
   // Workable starts every interview as pending: only a change away from it is published.

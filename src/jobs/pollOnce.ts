@@ -4,6 +4,7 @@ import { keys } from '../domain/keys.js';
 import type { InterviewRecord } from '../domain/types.js';
 import type { Store } from '../store/types.js';
 import type { ChangeHint, Upstream } from '../upstreams/types.js';
+import { followerRecords } from '../domain/followers.js';
 import { markForReconcile } from './reconcileDue.js';
 
 export interface PollDeps {
@@ -28,6 +29,17 @@ export async function recordForHint(store: Store, accountId: string, hint: Chang
   }
   const id = await store.get<string>(keys.byUpstreamId(accountId, hint.upstreamId));
   return id ? matches(await store.get<InterviewRecord>(keys.interview(id))) : undefined;
+}
+
+/**
+ * Every bridge interview a hint concerns: the one found through the hint, and every other that follows the
+ * same upstream interview (the same candidate sent the same template twice).
+ */
+export async function recordsForHint(store: Store, accountId: string, hint: ChangeHint): Promise<InterviewRecord[]> {
+  const first = await recordForHint(store, accountId, hint);
+  const followers = await followerRecords(store, accountId, hint.upstreamId);
+  const all = first ? [first, ...followers.filter((r) => r.id !== first.id)] : followers;
+  return all;
 }
 
 /** The bridge's interview id for a hint, or undefined for an interview it did not create. */
@@ -66,10 +78,10 @@ export async function pollOnce(deps: PollDeps, account: AccountConfig): Promise<
     const hints = await deps.upstreamFor(account).listChangedSince(since);
     let known = 0;
     for (const hint of hints) {
-      const record = await recordForHint(deps.store, account.id, hint);
-      if (!record) continue;
+      const records = await recordsForHint(deps.store, account.id, hint);
+      if (records.length === 0) continue;
       known++;
-      if (mayBeNews(record, hint, deps.overlapMs)) await markForReconcile(deps, record.id, started);
+      for (const record of records) if (mayBeNews(record, hint, deps.overlapMs)) await markForReconcile(deps, record.id, started);
     }
     // The next poll starts from when this one started: anything changed during it is seen again (overlap).
     await deps.store.set(keys.watermark(account.id), started.toISOString());

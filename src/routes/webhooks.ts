@@ -3,7 +3,7 @@ import { exactRouter } from '../http/routing.js';
 import getRawBody from 'raw-body';
 import type { Container } from '../container.js';
 import { HttpError, notFound } from '../http/errors.js';
-import { interviewIdForHint } from '../jobs/pollOnce.js';
+import { recordsForHint } from '../jobs/pollOnce.js';
 import { markForReconcile } from '../jobs/reconcileDue.js';
 import type { ChangeHint } from '../upstreams/types.js';
 import { SIGNATURE_HEADER } from '../upstreams/hireflix/webhook.js';
@@ -71,15 +71,17 @@ export function webhookRoutes(c: Container, onMarked: () => void): Router {
     } catch {
       throw new HttpError(400, 'Invalid webhook body');
     }
-    const id = await interviewIdForHint(c.store, account.id, hint);
+    const ids = (await recordsForHint(c.store, account.id, hint)).map((r) => r.id);
+    const id = ids[0];
     if (!id) {
       (ctx.state.log as typeof c.logger).debug({ accountId: account.id, event: hint.event }, 'webhook for an interview this bridge did not create; ignored');
       ctx.body = { status: 200, message: 'Ignored: not an interview created through this bridge' };
       return;
     }
-    await markForReconcile(c, id, c.now());
+    // Every Workable interview following this upstream interview gets its own reconcile and its own PUT.
+    for (const each of ids) await markForReconcile(c, each, c.now());
     onMarked();
-    (ctx.state.log as typeof c.logger).info({ accountId: account.id, interviewId: id, event: hint.event }, 'webhook accepted');
+    (ctx.state.log as typeof c.logger).info({ accountId: account.id, interviewId: id, followers: ids.length, event: hint.event }, 'webhook accepted');
     ctx.body = { status: 200, message: 'Accepted' };
   });
   return router;
