@@ -95,7 +95,7 @@ export function createApp(c: Container, scheduler: Scheduler): Koa {
   });
   // One router: every request is matched once against every route (four routers matched it four times).
   const router = exactRouter();
-  for (const sub of [opsRoutes(c, scheduler), webhookRoutes(c, () => scheduler.kickReconcile()), reportRoutes(c), openApiRoutes(c), workableRoutes(c)]) router.use(sub.routes());
+  for (const sub of [opsRoutes(c, scheduler), webhookRoutes(c, () => scheduler.kickReconcile()), reportRoutes(c), openApiRoutes(c), workableRoutes(c, () => scheduler.kickReconcile())]) router.use(sub.routes());
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -2,6 +2,7 @@
  * The operator's view of one interview: the record, its outbox entry, dead letter and attempt log, read
  * with the real key layout and masked before anything prints it.
  */
+import { followerIds } from '../domain/followers.js';
 import { keys } from '../domain/keys.js';
 import { resultHash } from '../domain/mapping/result.js';
 import { deadLetterKey, getAttempts, outboxKey } from '../domain/outbox.js';
@@ -16,6 +17,8 @@ export interface InterviewView {
   id: string;
   account: string;
   upstream: { kind: string; id: string | null };
+  /** Other bridge interviews following the same upstream interview (the same candidate sent it twice). */
+  alsoFollowedBy: string[];
   template: { id: string; name: string | null };
   job: { id: string | null; title: string };
   candidate: { name: string; email: string; phone: string | null };
@@ -37,15 +40,17 @@ export interface InterviewView {
 export async function loadInterviewView(store: Store, id: string): Promise<InterviewView | undefined> {
   const r = await store.get<InterviewRecord>(keys.interview(id));
   if (!r) return undefined;
-  const [entry, dead, attempts] = await Promise.all([
+  const [entry, dead, attempts, followers] = await Promise.all([
     store.get<OutboxEntry>(outboxKey(id)),
     store.get<DeadLetter>(deadLetterKey(id)),
     getAttempts(store, id),
+    r.upstreamId ? followerIds(store, r.accountId, r.upstreamId) : Promise.resolve([]),
   ]);
   const view: InterviewView = {
     id: r.id,
     account: r.accountId,
     upstream: { kind: r.upstream, id: r.upstreamId },
+    alsoFollowedBy: followers.filter((f) => f !== r.id),
     template: { id: r.templateId, name: r.templateName ?? null },
     job: { id: r.jobId ?? null, title: r.jobTitle },
     candidate: { name: `${r.candidate.firstName} ${r.candidate.lastName}`, email: r.candidate.email, phone: r.candidate.phone ?? null },

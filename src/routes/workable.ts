@@ -25,7 +25,7 @@ async function loadInterview(c: Container, ctx: Context): Promise<InterviewRecor
 }
 
 /** The endpoints Workable calls, all behind the account's Bearer token. */
-export function workableRoutes(c: Container): Router {
+export function workableRoutes(c: Container, onMarked: () => void = () => undefined): Router {
   const router = exactRouter();
   router.use(['/interview-templates', '/interviews'], workableAuth(() => c.accounts()));
 
@@ -38,7 +38,7 @@ export function workableRoutes(c: Container): Router {
   router.post('/interviews', jsonBody(c.config.server.bodyLimitBytes), async (ctx) => {
     const account = ctx.state.account as AccountConfig;
     const body = validateCreateBody(ctx.request.body);
-    const { id } = await createInterview(c.createDeps, account, c.upstreams.forAccount(account), body);
+    const { id } = await createInterview({ ...c.createDeps, onMarked }, account, c.upstreams.forAccount(account), body);
     ctx.status = 201;
     ctx.body = { interview_id: id };
   });

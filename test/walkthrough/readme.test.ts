@@ -99,6 +99,7 @@ describe('README walkthrough (run as written)', function () {
     expect(out).to.match(/\{"url":"http:\/\/127\.0\.0\.1:\d+\/_sandbox\/shared\/[^"]+","ttl":"364","ttl_units":"days"\}/);
     expect(out).to.include('{"status":"declined"}');
     expect(out).to.include('{"status":"expired"}');
+    expect(out).to.include('both followers completed');
     expect(out).not.to.match(/TypeError|Cannot read properties|"status":5\d\d/);
     return got;
   }
@@ -134,6 +135,10 @@ describe('README walkthrough (run as written)', function () {
     const printed = receiver!.out();
     expect(printed).to.match(/"Workable" received: PUT \/interviews\/\d+-1\n {2}│ authorization: Bearer \S+…\S+/);
     for (const status of ['completed', 'declined', 'expired']) expect(printed).to.include(`"status": "${status}"`);
+    // The same candidate twice: each callback URL got its own PUT, from one Hireflix interview.
+    await eventually(() => /PUT \/interviews\/\d+-4\n/.test(receiver!.out()) && /PUT \/interviews\/\d+-5\n/.test(receiver!.out()), 'a PUT at each of the two callback URLs');
+    const ids = /ID4=(\S+) ID5=(\S+)/.exec(r.out);
+    expect(ids?.[1]).to.be.a('string').and.not.equal(ids?.[2]);
   });
 
   it('after a restart: the first run\'s interviews still answer, and the walkthrough runs again', async () => {

@@ -12,6 +12,7 @@ export function renderInterview(v: InterviewView): string {
     `Interview ${v.id}`,
     `  account:       ${v.account}`,
     `  upstream:      ${v.upstream.kind} ${v.upstream.id ?? '(not invited yet)'}`,
+    ...(v.alsoFollowedBy.length > 0 ? [`  also follows:  ${v.alsoFollowedBy.join(', ')} (the same candidate sent this template again: each gets its own result)`] : []),
     `  template:      ${v.template.id}${v.template.name ? ` (${v.template.name})` : ''}`,
     `  job:           ${v.job.title}${v.job.id ? ` (${v.job.id})` : ''}`,
     `  candidate:     ${v.candidate.name} <${v.candidate.email}>${v.candidate.phone ? ` ${v.candidate.phone}` : ''}`,
