@@ -21,6 +21,7 @@ import { createStore } from '../../src/store/index.js';
 import { HIREFLIX_WEBHOOK_EVENTS } from '../../src/upstreams/hireflix/webhookApi.js';
 import { call, eventually, freePort } from '../component/harness.js';
 import { deleteRedisPrefix, REDIS_URL } from '../store/helpers.js';
+import { readRedisSafety } from '../../src/store/safety.js';
 import { configDir, ROOT } from './helpers.js';
 import { readFileSync } from 'node:fs';
 
@@ -147,8 +148,8 @@ describe('cli: doctor', function () {
     const env = await setup(sb, { ACME_API_KEY: 'wrong-key' });
     const human = await doctor([], env);
     expect(human.code).to.equal(1);
-    expect(human.out).to.match(/FAIL {2}acme {7}credentials {6}hireflix refused the API key: Hireflix refused the API key while listing positions \(HTTP 401\)\n/);
-    expect(human.out).to.include("fix: put the account's current hireflix API key in the env var or file that accounts.yaml names under upstream.api_key");
+    expect(human.out).to.match(/FAIL {2}acme {7}credentials {7}hireflix refused the API key: Hireflix refused the API key while listing positions \(HTTP 401\)\n/);
+    expect(human.out).to.include("fix: put the account's current hireflix API key in the env var or file that accounts.yaml names under upstream.api_key, then apply it: a secret file is re-read on SIGHUP, an environment variable needs a restart");
     expect(human.out).to.include('1 problem(s) found: fix them before pointing Workable at the bridge.');
     const { code, report } = await doctorJson([], env);
     expect(code).to.equal(1);
@@ -243,7 +244,7 @@ describe('cli: doctor', function () {
 
     const reg = await doctor(['--register-webhooks'], env);
     expect(reg.code, reg.out).to.equal(0);
-    expect(reg.out).to.match(new RegExp(`ok {4}acme {7}webhook {10}webhook created for ${HOOK_URL.replace(/\./g, '\\.')} \\(id wh_1, events interview\\.create,`));
+    expect(reg.out).to.match(new RegExp(`ok {4}acme {7}webhook {11}webhook created for ${HOOK_URL.replace(/\./g, '\\.')} \\(id wh_1, events interview\\.create,`));
     const hooks = sb.state.webhooks.list();
     expect(hooks).to.deep.equal([{ id: 'wh_1', url: HOOK_URL, events: [...HIREFLIX_WEBHOOK_EVENTS], active: true, external: 'workable-video-bridge', owner: 'sandbox' }]);
 
@@ -333,6 +334,12 @@ describe('cli: doctor', function () {
     expect(code, JSON.stringify(report)).to.equal(0);
     expect(byCheck(report, 'store', null)).to.include({ status: 'pass', message: `the redis (prefix ${prefix}) store answers` });
     expect(byCheck(report, 'store_eviction', null)).to.include({ status: 'pass', message: 'Redis maxmemory-policy is noeviction' });
+    // Persistence is a warning (a managed Redis may replicate instead), read the way the bridge reads it at start-up.
+    const safety = await readRedisSafety(REDIS_URL);
+    const persists = safety.appendonly === 'yes' || (safety.save !== 'unknown' && safety.save.trim() !== '');
+    expect(byCheck(report, 'store_persistence', null)).to.include(persists
+      ? { status: 'pass' }
+      : { status: 'warn', message: 'Redis persistence is off (appendonly no, no save points): a Redis restart loses every pending result and interview' });
 
     const missing = await doctorJson([], { ...(await setup(sb)), SQLITE_PATH: '/nonexistent/bridge.sqlite' });
     expect(missing.code).to.equal(1);

@@ -63,9 +63,9 @@ Example:
       const label = { pass: 'ok  ', fail: 'FAIL', warn: 'warn', skip: 'skip' } as const;
       const lines = [`Go-live doctor (${config.mode} mode, public_base_url ${config.server.publicBaseUrl})`];
       for (const r of results) {
-        lines.push(`${label[r.status]}  ${(r.account ?? '-').padEnd(10)} ${r.check.padEnd(16)} ${r.message}`);
-        for (const p of r.problems ?? []) lines.push(`${' '.repeat(34)}- ${p}`);
-        if (r.fix && r.status !== 'pass') lines.push(`${' '.repeat(34)}fix: ${r.fix}`);
+        lines.push(`${label[r.status]}  ${(r.account ?? '-').padEnd(10)} ${r.check.padEnd(17)} ${r.message}`);
+        for (const p of r.problems ?? []) lines.push(`${' '.repeat(35)}- ${p}`);
+        if (r.fix && r.status !== 'pass') lines.push(`${' '.repeat(35)}fix: ${r.fix}`);
       }
       const warned = results.filter((r) => r.status === 'warn').length;
       lines.push(

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { buildClientSchema, parse, type IntrospectionQuery, type OperationDefinitionNode, type TypeNode } from 'graphql';
 import type { AccountConfig, BridgeConfig } from '../../config/types.js';
 import { readMaxmemoryPolicy } from '../../store/evictionPolicy.js';
+import { readRedisSafety, type RedisSafety } from '../../store/safety.js';
 import { createStore } from '../../store/index.js';
 import { documentMismatches, groupProblems } from '../../upstreams/graphqlDocuments.js';
 import { UpstreamError, type GraphqlDocument, type Upstream } from '../../upstreams/types.js';
@@ -17,7 +18,7 @@ export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
 /** One line of the doctor's report; the JSON output is an array of these (stable field names). */
 export interface CheckResult {
-  /** Stable id: store, store_eviction, public_base_url, credentials, schema, webhook, webhook_secret, callback_token. */
+  /** Stable id: store, store_eviction, store_persistence, public_base_url, credentials, schema, webhook, webhook_secret, callback_token. */
   check: string;
   /** The account checked, or null for the bridge-wide checks. */
   account: string | null;
@@ -90,8 +91,25 @@ export async function checkStore(config: BridgeConfig): Promise<CheckResult[]> {
     } else {
       out.push(result('store_eviction', null, 'pass', 'Redis maxmemory-policy is noeviction'));
     }
+    out.push(persistenceResult(await readRedisSafety(s.url)));
   }
   return out;
+}
+
+/**
+ * Whether a Redis restart keeps the bridge's data: a warning, not a failure, since a managed Redis may
+ * replicate instead (the same risk the bridge logs at start-up, src/store/safety.ts).
+ */
+export function persistenceResult(safety: RedisSafety): CheckResult {
+  const fix = 'turn on appendonly yes (or RDB save points) in redis.conf or your provider\'s settings, or confirm the service replicates';
+  if (safety.appendonly === 'yes' || (safety.save !== 'unknown' && safety.save.trim() !== '')) {
+    const how = [safety.appendonly === 'yes' ? 'appendonly yes' : '', safety.save !== 'unknown' && safety.save.trim() !== '' ? `save "${safety.save}"` : ''].filter(Boolean).join(', ');
+    return result('store_persistence', null, 'pass', `Redis persists its data (${how})`);
+  }
+  if (safety.appendonly === 'no' && safety.save.trim() === '') {
+    return result('store_persistence', null, 'warn', 'Redis persistence is off (appendonly no, no save points): a Redis restart loses every pending result and interview', fix);
+  }
+  return result('store_persistence', null, 'warn', `cannot read Redis persistence settings${safety.note ? ` (${safety.note})` : ''}`, fix);
 }
 
 /** The token the bridge presents to Workable on callbacks is set. */
@@ -104,7 +122,7 @@ export function checkCallbackToken(account: AccountConfig): CheckResult {
 function upstreamProblem(err: unknown, account: AccountConfig, sandbox: boolean): { message: string; fix: string } {
   const kind = account.upstream.kind;
   if (err instanceof UpstreamError && err.failure === 'auth') {
-    return { message: `${kind} refused the API key: ${err.message}`, fix: `put the account's current ${kind} API key in the env var or file that accounts.yaml names under upstream.api_key${kind === 'vervoe' ? ' (and upstream.secret_key)' : ''}, then restart the bridge` };
+    return { message: `${kind} refused the API key: ${err.message}`, fix: `put the account's current ${kind} API key in the env var or file that accounts.yaml names under upstream.api_key${kind === 'vervoe' ? ' (and upstream.secret_key)' : ''}, then apply it: a secret file is re-read on SIGHUP, an environment variable needs a restart (docs/operations.md, "Accounts reloaded without a restart")` };
   }
   const message = err instanceof Error ? err.message : String(err);
   if (sandbox) return { message, fix: 'sandbox mode: the simulator runs inside the bridge, so start the bridge first (npm start)' };
@@ -265,6 +283,6 @@ async function checkWebhookSecret(config: BridgeConfig, account: AccountConfig, 
     configured
       ? `the configured webhook secret (${maskSecret(configured)}) is not the key ${account.upstream.kind} signs with (${maskSecret(actual)}): every webhook will be refused`
       : `no webhook secret configured; ${account.upstream.kind} signs with ${maskSecret(actual)}`,
-    `copy the key from ${account.upstream.kind} (Profile → Webhooks → Reveal key) into ${where}, then restart the bridge`,
+    `copy the key from ${account.upstream.kind} (Profile → Webhooks → Reveal key) into ${where}, then apply it: a secret file is re-read on SIGHUP, an environment variable needs a restart (docs/operations.md, "Accounts reloaded without a restart")`,
   );
 }
