@@ -54,7 +54,7 @@ async function main(): Promise<number> {
   } catch (err) {
     const step = err instanceof StepFailed ? err.step : n.current;
     n.raw(`\nFAILED at step ${step}: ${(err as Error).message}`);
-    if (bridge) n.raw(`\nThe bridge's last log lines:\n${bridge.tail(25)}`);
+    if (bridge) n.raw(`\nThe bridge's last log lines:\n${bridge.tail(40)}`);
     return 1;
   } finally {
     await cleanUp();

@@ -66,7 +66,20 @@ export async function tellStory({ bridge, receiver, token, workableToken, n }: S
   const fin = await send('POST', `${S}/_sandbox/interviews/${upstreamId}/finish`, { body: { answers, durationSeconds: 412 } });
   n.check(fin.status === 200, 'POST /_sandbox/interviews/:id/finish → 200', `got ${fin.status}`);
   n.say('Hireflix sends a signed interview.finish webhook; the bridge reconciles and PUTs to callback_url:');
-  const first = await waitPut(n, receiver, 0, (r) => at(r.body, 'status') === 'completed', callbackUrl, workableToken);
+  // If the PUT does not come, say what the bridge and the sandbox hold, so a failed run tells where it stopped.
+  const explain = async (): Promise<string> => {
+    const mine = await send('GET', `${B}/interviews/${interviewId}`, { token }).catch((e: Error) => ({ status: 0, json: e.message }));
+    const theirs = await send('GET', `${S}/_sandbox/interviews/${upstreamId}`).catch((e: Error) => ({ status: 0, json: e.message }));
+    const hooks = await send('GET', `${S}/_sandbox/webhooks/deliveries`).catch((e: Error) => ({ status: 0, json: e.message }));
+    const shown = await runCli(['interview', 'show', '--', interviewId], bridge.cliEnv).catch((e: Error) => ({ stdout: e.message, stderr: '', code: 1 }));
+    return [
+      `GET /interviews/${interviewId} → ${mine.status}: ${pretty(mine.json)}`,
+      `sandbox interview → ${theirs.status}: ${pretty(at(theirs.json, 'state'))}`,
+      `sandbox webhook deliveries → ${hooks.status}: ${pretty(hooks.json)}`,
+      `cli interview show:\n${shown.stdout}${shown.stderr}`,
+    ].join('\n');
+  };
+  const first = await waitPut(n, receiver, 0, (r) => at(r.body, 'status') === 'completed', callbackUrl, workableToken, explain);
   n.check(typeof at(first.body, 'results_url') === 'string', 'results_url is set (a Hireflix share link)');
 
   n.begin('The recruiter scores it 4 of 5 stars; the score follows as an update');
@@ -105,12 +118,13 @@ export async function tellStory({ bridge, receiver, token, workableToken, n }: S
 }
 
 /** Waits for a PUT matching `match` and checks the contract's parts of it: method, path, bearer token. */
-async function waitPut(n: Narrator, receiver: DemoReceiver, from: number, match: (r: Received) => boolean, callbackUrl: string, token: string): Promise<Received> {
+async function waitPut(n: Narrator, receiver: DemoReceiver, from: number, match: (r: Received) => boolean, callbackUrl: string, token: string, explain?: () => Promise<string>): Promise<Received> {
   let r: Received;
   try {
     r = await receiver.waitFor(from, match, 15_000);
   } catch (err) {
-    n.check(false, 'a PUT arrived at callback_url', (err as Error).message);
+    const why = explain ? `\n${await explain().catch((e: Error) => e.message)}` : '';
+    n.check(false, 'a PUT arrived at callback_url', `${(err as Error).message}${why}`);
     throw err;
   }
   n.check(r.method === 'PUT' && r.path === new URL(callbackUrl).pathname, `PUT ${r.path} (the callback_url)`, `${r.method} ${r.path}`);

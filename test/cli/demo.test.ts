@@ -3,10 +3,10 @@ import { expect } from 'chai';
 import { runScript } from './helpers.js';
 
 describe('demo', function () {
-  this.timeout(30_000);
+  this.timeout(50_000);
 
   it('tells the whole story on a fresh machine and exits 0', async () => {
-    const r = await runScript('src/demo/main.ts', [], {}, 25_000);
+    const r = await runScript('src/demo/main.ts', [], {}, 45_000);
     expect(r.code, `${r.stdout}\n${r.stderr}`).to.equal(0);
     const out = r.stdout;
     for (const line of [
