@@ -5,12 +5,10 @@ import { callbackUrlProblem, guardedLookup } from './domain/callbackPolicy.js';
 import type { CreateDeps } from './domain/createInterview.js';
 import { InterviewIds } from './domain/interviewIds.js';
 import { keys } from './domain/keys.js';
-import { withLock } from './domain/lock.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
 import { AuthLimiter } from './http/authLimiter.js';
 import { computeExpiresAt } from './domain/mapping/index.js';
-import { interviewLock } from './domain/outbox.js';
 import type { InterviewRecord } from './domain/types.js';
 import { createCallbackClient } from './workable/callbackClient.js';
 import type { CallbackClient } from './workable/callbackClient.js';
@@ -52,7 +50,7 @@ export interface Container extends ShareDeps {
   mappingNames(): string[];
   now(): Date;
   callbackClient: CallbackClient;
-  /** Records that Workable accepted a result; idempotent, since delivery is at-least-once. */
+  /** Records that Workable accepted a result; called under the interview lock; idempotent (delivery is at-least-once). */
   onDelivered(interviewId: string, hash: string, at: Date): Promise<void>;
   /** True while the process is shutting down: readiness fails and new work is refused. */
   shuttingDown: boolean;
@@ -104,14 +102,11 @@ export function createContainer(opts: ContainerOptions): Container {
     shuttingDown: false,
     ...(opts.storeSafety ? { storeSafety: opts.storeSafety } : {}),
     callbackClient,
+    // Called by delivery under the interview lock, in the same critical section that settles the entry.
     onDelivered: async (interviewId, hash, at) => {
-      await withLock(opts.store, interviewLock(interviewId), async () => {
-        const record = await opts.store.get<InterviewRecord>(keys.interview(interviewId));
-        if (!record) return;
-        await opts.store.set(keys.interview(interviewId), { ...record, deliveredHash: hash, deliveredAt: at.toISOString() });
-        // Unreleased, the lock would hold off the settling that follows for its whole TTL: fail instead, and
-        // the result is sent again and recorded then (delivery is at-least-once).
-      }, { mustRelease: true });
+      const record = await opts.store.get<InterviewRecord>(keys.interview(interviewId));
+      if (!record) return;
+      await opts.store.set(keys.interview(interviewId), { ...record, deliveredHash: hash, deliveredAt: at.toISOString() });
     },
     accounts: () => accounts,
     accountById: (id) => accounts.find((a) => a.id === id),

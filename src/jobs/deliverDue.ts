@@ -30,7 +30,10 @@ export interface DeliverDueDeps {
   store: Store;
   client: CallbackClient;
   tokenFor: (accountId: string) => string | undefined;
-  /** Called after Workable accepted `hash`, outside any lock; must be idempotent (delivery is at-least-once). */
+  /**
+   * Called after Workable accepted `hash`, while the caller holds withLock(`interview:<id>`) (so it must not
+   * take that lock itself); must be idempotent (delivery is at-least-once).
+   */
   onDelivered: (interviewId: string, hash: string, at: Date) => Promise<void>;
   logger?: DeliveryLogger;
   config: DeliverDueConfig;
@@ -296,16 +299,16 @@ async function deliverOne(deps: DeliverDueDeps, id: string, now: () => Date, onA
     if (token === undefined) return await settle(deps, entry, { kind: 'dead', error: NO_TOKEN, durationMs: 0 }, now());
     onAttempt();
     const outcome = await deps.client.put(entry.callbackUrl, token, entry.payload);
-    // Record what Workable has before the entry leaves the outbox: a reconcile on another replica in
-    // between would otherwise see neither the entry nor the delivered hash and queue the same result again.
-    if (outcome.kind === 'delivered' || outcome.kind === 'conflict') await recordDelivered(deps, entry, now());
     return await settle(deps, entry, outcome, now());
   } finally {
     await store.releaseClaim(leaseKey, owner).catch(() => false);
   }
 }
 
-/** Tells the interview record that Workable has `sent.hash`; a store outage aborts, anything else is logged. */
+/**
+ * Tells the interview record that Workable has `sent.hash`, under the interview lock the caller holds; a store
+ * outage aborts (the entry stays and is sent again), anything else is logged.
+ */
 async function recordDelivered(deps: DeliverDueDeps, sent: OutboxEntry, at: Date): Promise<void> {
   try {
     await deps.onDelivered(sent.interviewId, sent.hash, at);
@@ -328,6 +331,11 @@ async function settle(deps: DeliverDueDeps, sent: OutboxEntry, outcome: Callback
     await recordAttempt(store, id, record);
     const current = await store.get<OutboxEntry>(outboxKey(id));
     if (outcome.kind === 'delivered' || outcome.kind === 'conflict') {
+      // What Workable has is recorded under the same lock that takes the entry out of the outbox: a reconcile
+      // (which takes this lock too) sees either the entry or the delivered hash, never neither; and when the
+      // lock cannot be had, neither happens and the entry is sent again (at-least-once), instead of leaving
+      // the outbox with the record still naming an older payload.
+      await recordDelivered(deps, sent, at);
       // A newer payload enqueued during the PUT stays, due now; only the payload Workable has leaves.
       if (current?.hash === sent.hash) {
         await removeFromOutbox(store, id);
