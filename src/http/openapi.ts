@@ -322,7 +322,23 @@ export const OPENAPI_DOCUMENT = {
     '/ops/poll': opsPost(
       'Run one poll cycle now',
       'For every account, or one with `?account=<id>` (an unknown one is 404 `Unknown account`), then a reconcile kick.',
-      { type: 'object', required: ['polls'], properties: { polls: { type: 'array', items: { type: 'object' } } } },
+      {
+        type: 'object',
+        required: ['polls'],
+        properties: {
+          polls: {
+            type: 'array',
+            description: 'One item per account polled: a cycle that ran, one skipped (another replica holds the poll), or one that failed.',
+            items: {
+              oneOf: [
+                { type: 'object', required: ['accountId', 'skipped', 'since', 'changes', 'known', 'durationMs'], properties: { accountId: { type: 'string' }, skipped: { const: false }, since: { type: 'string', format: 'date-time' }, changes: { type: 'integer' }, known: { type: 'integer' }, durationMs: { type: 'number' } } },
+                { type: 'object', required: ['accountId', 'skipped', 'reason'], properties: { accountId: { type: 'string' }, skipped: { const: true }, reason: { type: 'string' } } },
+                { type: 'object', required: ['accountId', 'failed', 'error'], properties: { accountId: { type: 'string' }, failed: { const: true }, error: { type: 'string' } } },
+              ],
+            },
+          },
+        },
+      },
     ),
     '/ops/expire': opsPost('Run the expiry sweep now', 'Marks pending interviews past their deadline for reconcile.', {
       type: 'object',

@@ -20,6 +20,16 @@ export type PollSummary =
   | { accountId: string; skipped: true; reason: string }
   | { accountId: string; skipped: false; since: string; changes: number; known: number; durationMs: number };
 
+/** A poll of one account that threw (upstream down, store failing): a failure, not a skipped cycle. */
+export interface PollFailure {
+  accountId: string;
+  failed: true;
+  error: string;
+}
+
+/** What a manual or scheduled poll reports per account. */
+export type PollRun = PollSummary | PollFailure;
+
 /** The bridge's record for a hint: our id travels upstream as the external id; else the upstream id index. */
 export async function recordForHint(store: Store, accountId: string, hint: ChangeHint): Promise<InterviewRecord | undefined> {
   const matches = (r: InterviewRecord | undefined) => (r && r.accountId === accountId && r.upstreamId === hint.upstreamId ? r : undefined);

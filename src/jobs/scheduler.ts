@@ -8,7 +8,7 @@ import type { DeliverDueDeps, DeliverDueSummary, DeliveryWorker } from './delive
 import { expireOverdue } from './expireOverdue.js';
 import { WorkerLoop } from './loop.js';
 import { pollOnce } from './pollOnce.js';
-import type { PollSummary } from './pollOnce.js';
+import type { PollRun } from './pollOnce.js';
 import { reconcileDue } from './reconcileDue.js';
 import { retentionSweep } from './retentionSweep.js';
 import type { RetentionSummary } from './retentionSweep.js';
@@ -127,9 +127,9 @@ export class Scheduler {
   }
 
   /** Polls every account (or one), then reconciles what it found. */
-  async pollNow(accountId?: string): Promise<PollSummary[]> {
+  async pollNow(accountId?: string): Promise<PollRun[]> {
     const c = this.c;
-    const out: PollSummary[] = [];
+    const out: PollRun[] = [];
     for (const account of c.accounts()) {
       if (accountId && account.id !== accountId) continue;
       try {
@@ -142,7 +142,7 @@ export class Scheduler {
       } catch (err) {
         c.logger.warn({ job: 'poll', accountId: account.id, err: (err as Error).message }, 'poll failed; next cycle will retry');
         c.metrics.poll(account.id, 'failed');
-        out.push({ accountId: account.id, skipped: true, reason: `failed: ${(err as Error).message}` });
+        out.push({ accountId: account.id, failed: true, error: (err as Error).message });
       }
     }
     this.reconcileLoop.kick();

@@ -44,10 +44,9 @@ Example:
       const delivered = await scheduler.deliverNow();
       let failed = false;
       for (const p of polls) {
-        if (p.skipped && p.reason.startsWith('failed: ')) {
-          // The scheduler reports a failed poll as a skipped cycle; for an operator it is a failure.
+        if ('failed' in p) {
           failed = true;
-          args.io.out(`poll ${p.accountId}: FAILED: ${p.reason.slice('failed: '.length)}`);
+          args.io.out(`poll ${p.accountId}: FAILED: ${p.error}`);
         } else if (p.skipped) {
           args.io.out(`poll ${p.accountId}: skipped (${p.reason})`);
         } else {

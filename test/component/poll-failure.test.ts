@@ -1,0 +1,31 @@
+/**
+ * A poll that fails is reported as a failure: POST /ops/poll answers `{accountId, failed: true, error}` for
+ * the account whose upstream cannot be reached, beside the other accounts' cycles, and the answer matches
+ * the OpenAPI document (checked by the recorder like every call()).
+ */
+import { expect } from 'chai';
+import { call, startHarness, type Harness } from './harness.js';
+
+describe('POST /ops/poll with one upstream down (sqlite store)', function () {
+  this.timeout(20_000);
+  let h: Harness;
+  before(async () => {
+    // Acme's adapter talks to a port nothing listens on; Globex's to its sandbox.
+    h = await startHarness('sqlite', { webhooks: false, endpointFor: async (a) => (a.id === 'acme' ? 'http://127.0.0.1:9/me' : `${a.sandboxUrl}/me`) });
+  });
+  after(async () => h?.close());
+
+  it('the failed account is a failure with its reason; the other account polled as usual', async () => {
+    const res = await call(`${h.url}/ops/poll`, { method: 'POST' });
+    expect(res.status).to.equal(200);
+    const polls = (res.body as { polls: Array<Record<string, unknown>> }).polls;
+    expect(polls).to.have.length(2);
+    const acme = polls.find((p) => p.accountId === 'acme')!;
+    expect(acme).to.have.keys(['accountId', 'failed', 'error']);
+    expect(acme.failed).to.equal(true);
+    expect(acme.error).to.match(/^Hireflix could not be reached while .+ \(ECONNREFUSED\)$/);
+    const globex = polls.find((p) => p.accountId === 'globex')!;
+    expect(globex).to.include({ skipped: false });
+    expect(globex).to.not.have.property('failed');
+  });
+});
