@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { AccountConfig, CallbackPolicy } from '../config/types.js';
-import { HttpError } from '../http/errors.js';
-import type { CreateInterviewBody } from '../http/validateCreate.js';
 import type { Store, StoreWrite } from '../store/types.js';
 import { UpstreamError } from '../upstreams/types.js';
 import type { Upstream, UpstreamTemplate } from '../upstreams/types.js';
+import type { CreateInterviewBody } from '../workable/createBody.js';
 import { callbackUrlProblem } from './callbackPolicy.js';
+import { invalid } from './errors.js';
 import type { InterviewIds } from './interviewIds.js';
 import { keys } from './keys.js';
 import { withLock } from './lock.js';
@@ -44,7 +44,7 @@ export async function createInterview(
   body: CreateInterviewBody,
 ): Promise<{ id: string; created: boolean }> {
   const urlProblem = callbackUrlProblem(body.callback_url, deps.callbackPolicy);
-  if (urlProblem) throw new HttpError(400, `Invalid field: callback_url ${urlProblem}`);
+  if (urlProblem) throw invalid(`Invalid field: callback_url ${urlProblem}`);
 
   const id = await deps.ids.idFor(account.id, body.callback_url);
   const lockTtl = deps.upstreamTimeoutMs * 3 + 5000;
@@ -99,7 +99,7 @@ async function findTemplate(deps: CreateDeps, account: AccountConfig, upstream: 
   // The cache may predate a template added a moment ago: ask once more before refusing.
   deps.templates.invalidate(account.id);
   const fresh = (await deps.templates.list(account, upstream)).find((t) => t.id === templateId);
-  if (!fresh) throw new HttpError(400, `Invalid field: interview_template_id "${templateId}" is not a template of this account`);
+  if (!fresh) throw invalid(`Invalid field: interview_template_id "${templateId}" is not a template of this account`);
   return fresh;
 }
 
@@ -142,7 +142,7 @@ async function inviteUpstream(upstream: Upstream, record: InterviewRecord, templ
     return await upstream.invite({ templateId, externalId: record.id, candidate: record.candidate, jobTitle: record.jobTitle });
   } catch (err) {
     if (err instanceof UpstreamError && err.failure === 'not_found') {
-      throw new HttpError(400, `Invalid field: interview_template_id "${templateId}" is not a template of this account`);
+      throw invalid(`Invalid field: interview_template_id "${templateId}" is not a template of this account`);
     }
     throw err;
   }

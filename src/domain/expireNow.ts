@@ -1,5 +1,5 @@
-import { HttpError, notFound } from '../http/errors.js';
 import type { Store } from '../store/types.js';
+import { conflict, notFound } from './errors.js';
 import { keys } from './keys.js';
 import { withLock } from './lock.js';
 import { interviewLock } from './outbox.js';
@@ -15,7 +15,7 @@ export async function expireInterviewNow(deps: { store: Store; now(): Date }, id
     const record = await deps.store.get<InterviewRecord>(keys.interview(id));
     if (!record || record.phase !== 'invited') throw notFound('Interview not found');
     if (record.current.status !== 'pending' || record.final) {
-      throw new HttpError(409, `Interview is ${record.current.status}; only a pending interview can be expired`);
+      throw conflict(`Interview is ${record.current.status}; only a pending interview can be expired`);
     }
     const now = deps.now();
     // One writeAll: a store failure answers 503 with nothing changed, and the operator's retry starts clean

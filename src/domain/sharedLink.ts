@@ -1,7 +1,7 @@
 import type { AccountConfig } from '../config/types.js';
-import { notFound } from '../http/errors.js';
 import type { Store } from '../store/types.js';
 import type { Upstream } from '../upstreams/types.js';
+import { notFound } from './errors.js';
 import { keys } from './keys.js';
 import type { InterviewRecord } from './types.js';
 

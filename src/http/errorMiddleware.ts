@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
+import { DomainError, type DomainErrorKind } from '../domain/errors.js';
 import { StoreUnavailableError } from '../store/types.js';
 import { UpstreamError } from '../upstreams/types.js';
 import { HttpError } from './errors.js';
@@ -16,9 +17,27 @@ const UPSTREAM_STATUS: Record<string, number> = {
   not_found: 502,
 };
 
+const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 400, not_found: 404, conflict: 409, unavailable: 503 };
+
+/** What the client reads when a domain message is for the logs only. */
+const DOMAIN_PUBLIC_MESSAGE: Record<DomainErrorKind, string> = {
+  invalid: 'Bad Request',
+  not_found: 'Not Found',
+  conflict: 'Conflict',
+  unavailable: 'Service busy: another request for the same interview is in progress; retry shortly',
+};
+
+function fromDomain(err: DomainError): { status: number; message: string; headers: Record<string, string>; expected: boolean } {
+  const headers: Record<string, string> = {};
+  if (err.retryAfterMs !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
+  const message = err.safe ? err.message : DOMAIN_PUBLIC_MESSAGE[err.kind];
+  return { status: DOMAIN_STATUS[err.kind], message, headers, expected: true };
+}
+
 /** Maps any thrown value to the wire status, message and extra headers. */
 export function toHttp(err: unknown): { status: number; message: string; headers: Record<string, string>; expected: boolean } {
   if (err instanceof HttpError) return { status: err.status, message: err.message, headers: err.headers, expected: true };
+  if (err instanceof DomainError) return fromDomain(err);
   if (err instanceof UpstreamError) {
     const headers: Record<string, string> = {};
     if (err.failure === 'rate_limited' && err.retryAfterMs) headers['Retry-After'] = String(Math.ceil(err.retryAfterMs / 1000));
@@ -52,7 +71,11 @@ export function errorMiddleware(logger: Logger) {
       // Where it happened is the route pattern, never the path (a report's path is its capability).
       const where = { method: ctx.method, path: loggedPath(ctx) };
       if (!expected) (ctx.state.log as Logger | undefined ?? logger).error({ err, ...where }, 'unexpected error');
-      else if (status >= 500) (ctx.state.log as Logger | undefined ?? logger).warn({ status, reason: message, ...where }, 'request failed');
+      else if (status >= 500) {
+        // A domain message kept from the client (a lock name) still says in the log what was busy.
+        const reason = err instanceof DomainError ? err.message : message;
+        (ctx.state.log as Logger | undefined ?? logger).warn({ status, reason, ...where }, 'request failed');
+      }
       ctx.status = status;
       ctx.set(headers);
       ctx.body = { status, message };

@@ -1,15 +1,6 @@
 import Joi from 'joi';
+import type { CreateInterviewBody } from '../workable/createBody.js';
 import { HttpError } from './errors.js';
-
-/** The POST /interviews body after validation. */
-export interface CreateInterviewBody {
-  interview_template_id: string;
-  job_id?: string;
-  job_title: string;
-  callback_url: string;
-  candidate: { first_name: string; last_name: string; email: string; phone?: string };
-  preferences?: Record<string, unknown>;
-}
 
 // Ids are opaque: Workable's examples send strings, its sibling APIs send integers; accept both as strings.
 const id = Joi.alternatives(Joi.string().trim().max(200), Joi.number().integer().min(0)).custom((v: string | number) => String(v));

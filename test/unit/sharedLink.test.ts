@@ -3,6 +3,7 @@ import type { AccountConfig } from '../../src/config/types.js';
 import { keys } from '../../src/domain/keys.js';
 import { sharedLink } from '../../src/domain/sharedLink.js';
 import type { InterviewRecord } from '../../src/domain/types.js';
+import { toHttp } from '../../src/http/errorMiddleware.js';
 import { createStore } from '../../src/store/index.js';
 import type { ShareLink, Upstream } from '../../src/upstreams/types.js';
 
@@ -54,7 +55,7 @@ describe('shared link', () => {
       await sharedLink(deps, account, record({ current: { status: 'pending' } }));
       expect.fail('should throw');
     } catch (err) {
-      expect((err as { status: number }).status).to.equal(404);
+      expect(toHttp(err).status).to.equal(404);
       expect((err as Error).message).to.equal('No shared link: the interview is pending, and links exist only for completed interviews');
     }
     await store.close();
