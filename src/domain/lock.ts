@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Store } from '../store/types.js';
+import { DomainError } from './errors.js';
 
-/** Thrown by withLock when another holder keeps the lock past the caller's waitMs. */
-export class LockBusyError extends Error {
+/** A holder usually finishes within a second or two: a client told to come back then mostly finds it done. */
+const BUSY_RETRY_AFTER_MS = 2000;
+
+/**
+ * Thrown by withLock when another holder keeps the lock past the caller's waitMs. Transient, so a request
+ * that meets it is told to retry; the lock name stays in the logs.
+ */
+export class LockBusyError extends DomainError {
   constructor(readonly lockName: string, readonly waitedMs: number) {
-    super(`lock ${lockName} is busy (waited ${waitedMs} ms)`);
+    super('unavailable', `lock ${lockName} is busy (waited ${waitedMs} ms)`, { safe: false, retryAfterMs: BUSY_RETRY_AFTER_MS });
     this.name = 'LockBusyError';
   }
 }

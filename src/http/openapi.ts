@@ -528,7 +528,7 @@ export const OPENAPI_DOCUMENT = {
       ),
       Unavailable: error(
         503,
-        'The store does not answer (Retry-After: 5), the bridge is shutting down (Retry-After: 5), or the upstream failed or throttled the call (Retry-After only when the upstream gave one).',
+        'The store does not answer (Retry-After: 5), the bridge is shutting down (Retry-After: 5), another request for the same interview held it too long (Retry-After: 2), or the upstream failed or throttled the call (Retry-After only when the upstream gave one).',
         retryAfter,
       ),
       UpstreamBadGateway: error(502, 'The upstream is unreachable, refused the credentials, is over quota, or answered something unreadable.'),
