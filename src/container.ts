@@ -81,7 +81,6 @@ export function createContainer(opts: ContainerOptions): Container {
   const policy = opts.config.callbackPolicy;
   const callbackClient = createCallbackClient({
     timeoutMs: opts.config.delivery.timeoutMs,
-    userAgent: 'workable-video-bridge/0.1',
     // Checked again at delivery time: the policy may have been tightened since the interview was created.
     checkUrl: async (url) => {
       const problem = callbackUrlProblem(url, policy);

@@ -6,8 +6,6 @@ import { instrumentUpstream } from './instrumented.js';
 import { createVervoeUpstream } from './vervoe/adapter.js';
 import type { Upstream } from './types.js';
 
-const USER_AGENT = 'workable-video-bridge/0.1';
-
 /** One adapter per account, built on first use from the account's upstream settings (and measured when given metrics). */
 export class UpstreamRegistry {
   private readonly byAccount = new Map<string, { account: AccountConfig; upstream: Upstream }>();
@@ -38,7 +36,6 @@ function defaultBuild(account: AccountConfig, logger?: Pick<Logger, 'info'>): Up
         apiKey: account.upstream.apiKey,
         ...(account.upstream.webhookSecret ? { webhookSecret: account.upstream.webhookSecret } : {}),
         timeoutMs: account.upstream.timeoutMs,
-        userAgent: USER_AGENT,
         ...(logger ? { log: (message: string, fields: Record<string, unknown>) => logger.info({ accountId: account.id, upstream: 'hireflix', ...fields }, message) } : {}),
       });
     case 'vervoe':
@@ -49,7 +46,6 @@ function defaultBuild(account: AccountConfig, logger?: Pick<Logger, 'info'>): Up
         ...(account.upstream.webhookSecret ? { webhookSecret: account.upstream.webhookSecret } : {}),
         webhookToleranceSeconds: account.upstream.webhookToleranceSeconds,
         timeoutMs: account.upstream.timeoutMs,
-        userAgent: USER_AGENT,
       });
   }
 }

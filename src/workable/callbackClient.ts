@@ -1,8 +1,7 @@
-import http from 'node:http';
-import https from 'node:https';
+import { lookup as dnsLookup } from 'node:dns';
+import type http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Readable } from 'node:stream';
-import axios, { type AxiosInstance } from 'axios';
+import { createHttpClient, OutboundFailure, parseRetryAfter } from '../outbound/http.js';
 import { redirectHost, statusReason } from './answerReason.js';
 import type { WorkableResult } from './payload.js';
 
@@ -31,7 +30,8 @@ export interface CallbackClient {
 export interface CallbackClientOptions {
   /** Deadline for the whole request, connect to last byte. */
   timeoutMs: number;
-  userAgent: string;
+  /** Default: the bridge's own (package.json name/version). */
+  userAgent?: string;
   /** SSRF policy hook (https only, allowed hosts, no private addresses): throws to refuse the URL. */
   checkUrl?: (url: string) => Promise<void>;
   /**
@@ -47,46 +47,6 @@ export interface CallbackClientOptions {
  * letting go lets a small answer end cleanly (the connection is reused); past this the socket is dropped.
  */
 export const MAX_ANSWER_BYTES = 4096;
-/** Longest wait for the end of an answer whose status is known (a trickling or never-ending body). */
-const ANSWER_GRACE_MS = 1000;
-
-/** Parses Retry-After as delta-seconds or an HTTP date, relative to nowMs; undefined when unusable. */
-export function parseRetryAfter(value: unknown, nowMs: number): number | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  // All three HTTP-date forms start with a day name; without this, Date.parse reads "-5" as a year.
-  if (!/^[A-Za-z]{3}/.test(text)) return undefined;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
-
-/**
- * Reads and discards at most `limit` bytes of a response body, for at most `graceMs`; then destroys the
- * stream. Never rejects: once the status is known the body cannot change the outcome.
- */
-function discardAnswer(body: Readable | undefined, limit: number, graceMs: number): Promise<void> {
-  if (body === undefined || typeof body.on !== 'function') return Promise.resolve();
-  return new Promise((resolve) => {
-    let seen = 0;
-    const done = (): void => {
-      clearTimeout(timer);
-      body.off('data', onData);
-      if (!body.readableEnded) body.destroy();
-      resolve();
-    };
-    const onData = (chunk: Buffer): void => {
-      seen += chunk.length;
-      if (seen > limit) done();
-    };
-    const timer = setTimeout(done, graceMs);
-    body.on('data', onData);
-    body.once('end', done);
-    body.once('error', done);
-    body.once('close', done);
-  });
-}
-
 function redact(text: string, token: string): string {
   return token === '' ? text : text.split(token).join('[redacted]');
 }
@@ -99,12 +59,8 @@ function classifyStatus(status: number): CallbackOutcome['kind'] {
   return 'dead';
 }
 
-function describeNetworkError(err: unknown, timeoutMs: number): string {
-  if (axios.isAxiosError(err)) {
-    const code = err.code ?? '';
-    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') return `timeout after ${timeoutMs} ms`;
-    return code !== '' ? `${code}: ${err.message}` : err.message;
-  }
+function describeFailure(err: unknown): string {
+  if (err instanceof OutboundFailure) return err.kind === 'timeout' || !err.code ? err.message : `${err.code}: ${err.message}`;
   return err instanceof Error ? err.message : String(err);
 }
 
@@ -114,18 +70,15 @@ function describeNetworkError(err: unknown, timeoutMs: number): string {
  * so a redirect is a dead letter for an operator to look at.
  */
 export function createCallbackClient(opts: CallbackClientOptions): CallbackClient {
-  const http_: AxiosInstance = axios.create({
-    maxRedirects: 0,
-    validateStatus: () => true,
-    timeout: opts.timeoutMs,
-    // A stream, so the answer is never buffered whole: its status is all that counts (see discardAnswer).
-    // A 2 MB or never-ending 200 is a delivery, not a failure to retry.
-    responseType: 'stream',
-    decompress: false,
-    httpAgent: new http.Agent({ keepAlive: true, ...(opts.lookup ? { lookup: opts.lookup } : {}) }),
-    httpsAgent: new https.Agent({ keepAlive: true, ...(opts.lookup ? { lookup: opts.lookup } : {}) }),
-    // No ambient HTTP(S)_PROXY: a proxy would see the bearer token and the callback policy checks the target.
-    proxy: false,
+  const http_ = createHttpClient({
+    timeoutMs: opts.timeoutMs,
+    // The answer's status is all that counts: a 2 MB or never-ending 200 is a delivery, not a failure to retry.
+    body: 'discard',
+    maxBodyBytes: MAX_ANSWER_BYTES,
+    ...(opts.userAgent ? { userAgent: opts.userAgent } : {}),
+    // A guard also means no ambient HTTP(S)_PROXY: a proxy would see the bearer token, and the policy checks
+    // the target. Without a guard of the caller's, the plain resolver keeps that.
+    addressGuard: opts.lookup ?? (dnsLookup as NonNullable<http.AgentOptions['lookup']>),
   });
 
   async function put(url: string, token: string, body: WorkableResult): Promise<CallbackOutcome> {
@@ -149,22 +102,17 @@ export function createCallbackClient(opts: CallbackClientOptions): CallbackClien
       }
     }
     try {
-      const res = await http_.put<Readable>(url, JSON.stringify(body), {
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          'User-Agent': opts.userAgent,
-        },
-        // axios' own timeout is a socket idle timer; the signal bounds the whole exchange, so a receiver
-        // that trickles bytes cannot hold a delivery slot forever.
-        signal: AbortSignal.timeout(opts.timeoutMs),
+      // The client bounds the whole exchange, so a receiver that trickles bytes cannot hold a delivery slot forever.
+      const res = await http_.request({
+        method: 'PUT',
+        url,
+        body: JSON.stringify(body),
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
       });
-      await discardAnswer(res.data, MAX_ANSWER_BYTES, ANSWER_GRACE_MS);
       const kind = classifyStatus(res.status);
       const outcome: CallbackOutcome = { kind, status: res.status, durationMs: elapsed() };
       if (kind === 'retry') {
-        const retryAfterMs = parseRetryAfter(res.headers['retry-after'], Date.now());
+        const retryAfterMs = parseRetryAfter(res.header('retry-after'), Date.now());
         if (retryAfterMs !== undefined) outcome.retryAfterMs = retryAfterMs;
       }
       if (kind === 'retry' || kind === 'dead') {
@@ -172,16 +120,16 @@ export function createCallbackClient(opts: CallbackClientOptions): CallbackClien
         // this reason is logged, kept with the dead letter and shown by the CLI.
         outcome.error =
           res.status >= 300 && res.status < 400
-            ? `HTTP ${res.status}: redirect to ${redirectHost(res.headers['location'])} not followed`
+            ? `HTTP ${res.status}: redirect to ${redirectHost(res.header('location'))} not followed`
             : statusReason(res.status);
       }
       return outcome;
     } catch (err) {
       // Everything reaching here happened before a status was known: connect, TLS, timeout, reset.
-      if ((err as { code?: string }).code === 'EFORBIDDENADDRESS' || (err as { cause?: { code?: string } }).cause?.code === 'EFORBIDDENADDRESS') {
-        return { kind: 'dead', error: redact(`refused by callback policy: ${describeNetworkError(err, opts.timeoutMs)}`, token), durationMs: elapsed() };
+      if (err instanceof OutboundFailure && err.kind === 'forbidden_address') {
+        return { kind: 'dead', error: redact(`refused by callback policy: ${describeFailure(err)}`, token), durationMs: elapsed() };
       }
-      return { kind: 'retry', error: redact(describeNetworkError(err, opts.timeoutMs), token), durationMs: elapsed() };
+      return { kind: 'retry', error: redact(describeFailure(err), token), durationMs: elapsed() };
     }
   }
 

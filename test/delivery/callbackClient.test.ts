@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { withoutAnswer } from '../../src/workable/answerReason.js';
-import { createCallbackClient, parseRetryAfter } from '../../src/workable/callbackClient.js';
+import { createCallbackClient } from '../../src/workable/callbackClient.js';
 import type { WorkableResult } from '../../src/workable/payload.js';
 import { closedPortUrl, startReceiver, type Receiver } from './receiver.js';
 
@@ -209,25 +209,4 @@ describe('callback client', () => {
     expect((await client.put('not a url', TOKEN, result)).error).to.equal('callback_url is not a valid URL');
     expect((await client.put('ftp://example.com/x', TOKEN, result)).kind).to.equal('dead');
   });
-});
-
-describe('parseRetryAfter', () => {
-  const now = Date.parse('2025-01-01T00:00:00Z');
-  const cases: Array<[input: unknown, expected: number | undefined]> = [
-    ['0', 0],
-    ['120', 120_000],
-    [' 5 ', 5000],
-    ['Wed, 01 Jan 2025 00:02:00 GMT', 120_000],
-    ['Tue, 31 Dec 2024 23:00:00 GMT', 0],
-    ['-5', undefined],
-    ['1.5', undefined],
-    ['soon', undefined],
-    ['', undefined],
-    [undefined, undefined],
-  ];
-  for (const [input, expected] of cases) {
-    it(`${JSON.stringify(input)} -> ${String(expected)}`, () => {
-      expect(parseRetryAfter(input, now)).to.equal(expected);
-    });
-  }
 });

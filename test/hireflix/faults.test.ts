@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { createHireflixUpstream, parseRetryAfter } from '../../src/upstreams/hireflix/index.js';
+import { createHireflixUpstream } from '../../src/upstreams/hireflix/index.js';
 import { createGraphqlTransport } from '../../src/upstreams/hireflix/graphql.js';
 import { UpstreamError } from '../../src/upstreams/types.js';
 import { startHarness, type Harness } from './helpers.js';
@@ -88,22 +88,4 @@ describe('Hireflix adapter failures', () => {
       'Hireflix returned GraphQL errors while probing: Cannot query field "nmae" on type "PositionType". Did you mean "name"?',
     );
   });
-});
-
-describe('parseRetryAfter', () => {
-  const now = Date.parse('2025-10-01T09:00:00Z');
-  const cases: Array<[string, unknown, number | undefined]> = [
-    ['delay in seconds', '120', 120_000],
-    ['zero', '0', 0],
-    ['HTTP date in the future', 'Wed, 01 Oct 2025 09:00:30 GMT', 30_000],
-    ['HTTP date in the past', 'Wed, 01 Oct 2025 08:00:00 GMT', 0],
-    ['garbage', 'soon', undefined],
-    ['missing', undefined, undefined],
-    ['negative', '-5', undefined],
-  ];
-  for (const [name, header, expected] of cases) {
-    it(`${name}: ${String(header)} -> ${String(expected)}`, () => {
-      expect(parseRetryAfter(header, now)).to.equal(expected);
-    });
-  }
 });

@@ -5,7 +5,8 @@
 import { UpstreamError, type ChangeHint, type GraphqlDocument, type Upstream, type UpstreamTemplate } from '../types.js';
 import { onInterviewListShape, type ShapeLog } from './interviewList.js';
 import { changedInPosition } from './changes.js';
-import { HIREFLIX, createGraphqlTransport, type GraphqlTransport, type Operation } from './graphql.js';
+import type { Operation } from '../../outbound/http.js';
+import { HIREFLIX, createGraphqlTransport, type GraphqlTransport } from './graphql.js';
 import { inviteCandidate } from './invite.js';
 import { toUpstreamInterview } from './mapping.js';
 import { getIntrospectionQuery } from 'graphql';

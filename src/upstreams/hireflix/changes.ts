@@ -9,7 +9,8 @@
  * caller's next `since` is no later than this cycle's start.
  */
 import type { ChangeHint } from '../types.js';
-import type { GraphqlTransport, Operation } from './graphql.js';
+import type { Operation } from '../../outbound/http.js';
+import type { GraphqlTransport } from './graphql.js';
 import { requestInterviewList } from './interviewList.js';
 import { arrayAt, epochToIso, isObject, numberAt, objectAt, stringAt } from './read.js';
 

@@ -2,7 +2,7 @@
  * The one HTTP client for Hireflix's GraphQL endpoint. Every failure leaves here as an UpstreamError whose
  * `failure` tells the caller whether to retry; messages name Hireflix and the operation, never the API key.
  */
-import axios, { type AxiosInstance } from 'axios';
+import { createHttpClient, OutboundFailure, parseRetryAfter, type Operation } from '../../outbound/http.js';
 import { UpstreamError, type UpstreamFailure } from '../types.js';
 import { parseJsonObject } from '../json.js';
 import { isObject, type JsonObject } from './read.js';
@@ -16,12 +16,6 @@ export interface GraphqlTransportOptions {
   userAgent?: string;
 }
 
-/** What the caller is doing, for errors: `name` is stable (metrics, logs), `doing` reads in a sentence. */
-export interface Operation {
-  name: string;
-  doing: string;
-}
-
 export interface GraphqlTransport {
   /** Posts one GraphQL document and resolves with its `data` object; rejects with UpstreamError. */
   request(op: Operation, query: string, variables?: JsonObject): Promise<JsonObject>;
@@ -30,18 +24,6 @@ export interface GraphqlTransport {
    * for what is not an answer about the document: transport, 429, 5xx, a refused key. For the doctor.
    */
   attempt(op: Operation, query: string, variables?: JsonObject): Promise<{ errors: string[]; data: JsonObject | undefined }>;
-}
-
-/** Parses Retry-After (delay-seconds or HTTP-date) into milliseconds from `now`; undefined when unusable. */
-export function parseRetryAfter(header: unknown, now: number = Date.now()): number | undefined {
-  if (typeof header !== 'string' || header.trim() === '') return undefined;
-  const value = header.trim();
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  // Only an IMF-fixdate (it has a weekday or month name) is a date; "-5" would otherwise parse as a year.
-  if (!/[a-z]/i.test(value)) return undefined;
-  const at = Date.parse(value);
-  if (!Number.isFinite(at)) return undefined;
-  return Math.max(0, at - now);
 }
 
 function fail(op: Operation, failure: UpstreamFailure, message: string, retryAfterMs?: number): UpstreamError {
@@ -71,33 +53,23 @@ export function isAuthError(errors: unknown[]): boolean {
 }
 
 
-/** Builds the transport. One axios instance per upstream account, so headers and timeout are fixed here. */
+/** Builds the transport. One client per upstream account, so headers and timeout are fixed here. */
 export function createGraphqlTransport(opts: GraphqlTransportOptions): GraphqlTransport {
-  const http: AxiosInstance = axios.create({
-    timeout: opts.timeoutMs,
-    headers: {
-      'Content-Type': 'application/json',
-      Accept: 'application/json',
-      'X-API-KEY': opts.apiKey,
-      'User-Agent': opts.userAgent ?? 'workable-video-bridge',
-    },
-    // Every status is classified below; letting axios throw on 4xx/5xx would lose the body and Retry-After.
-    validateStatus: () => true,
-    // The raw text is parsed here so that an HTML error page becomes 'bad_response', not a thrown SyntaxError.
-    responseType: 'text',
-    transformResponse: [(data: unknown) => data],
-    maxRedirects: 0,
+  // Every status is classified below; the raw text is parsed here (an HTML error page is a bad answer).
+  const http = createHttpClient({
+    timeoutMs: opts.timeoutMs,
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-API-KEY': opts.apiKey },
+    ...(opts.userAgent ? { userAgent: opts.userAgent } : {}),
   });
 
-  async function post(op: Operation, body: JsonObject): Promise<{ status: number; headers: JsonObject; data: unknown }> {
+  async function post(op: Operation, body: JsonObject) {
     try {
-      const res = await http.post<unknown>(opts.endpoint, body);
-      return { status: res.status, headers: res.headers as JsonObject, data: res.data };
+      return await http.request({ method: 'POST', url: opts.endpoint, body: JSON.stringify(body) });
     } catch (err) {
-      if (axios.isAxiosError(err) && (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT')) {
+      if (err instanceof OutboundFailure && err.kind === 'timeout') {
         throw fail(op, 'timeout', `Hireflix did not answer ${op.doing} within ${opts.timeoutMs} ms`);
       }
-      const code = axios.isAxiosError(err) && err.code ? err.code : 'network error';
+      const code = err instanceof OutboundFailure && err.code ? err.code : 'network error';
       throw fail(op, 'unreachable', `Hireflix could not be reached while ${op.doing} (${code})`);
     }
   }
@@ -105,9 +77,9 @@ export function createGraphqlTransport(opts: GraphqlTransportOptions): GraphqlTr
   /** Posts and throws for every answer that says nothing about the document itself. */
   async function answer(op: Operation, query: string, variables?: JsonObject) {
     const res = await post(op, variables ? { query, variables } : { query });
-    const body = parseJsonObject(res.data);
+    const body = parseJsonObject(res.text);
     if (res.status === 429) {
-      const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+      const retryAfterMs = parseRetryAfter(res.header('retry-after'));
       const wait = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
       throw fail(op, 'rate_limited', `Hireflix rate-limited ${op.doing}${wait}`, retryAfterMs);
     }

@@ -7,7 +7,8 @@
  * State is kept per transport, and the app builds one transport per account.
  */
 import { UpstreamError } from '../types.js';
-import { HIREFLIX, type GraphqlTransport, type Operation } from './graphql.js';
+import type { Operation } from '../../outbound/http.js';
+import { HIREFLIX, type GraphqlTransport } from './graphql.js';
 import { INTERVIEW_LIST_SHAPES, type InterviewListDocument, type InterviewListShape } from './queries.js';
 import type { JsonObject } from './read.js';
 

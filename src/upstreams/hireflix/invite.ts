@@ -3,7 +3,8 @@
  * not send a second email, so Hireflix's "already exists" answers are resolved to the existing interview.
  */
 import { UpstreamError, type InviteInput, type InviteResult } from '../types.js';
-import { HIREFLIX, type GraphqlTransport, type Operation } from './graphql.js';
+import type { Operation } from '../../outbound/http.js';
+import { HIREFLIX, type GraphqlTransport } from './graphql.js';
 import { requestInterviewList } from './interviewList.js';
 import { INVITE } from './queries.js';
 import { arrayAt, deadlineAt, isObject, objectAt, stringAt, type JsonObject } from './read.js';

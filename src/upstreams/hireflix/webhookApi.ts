@@ -9,7 +9,8 @@
  */
 import type { UpstreamWebhook, WebhookRegistration } from '../types.js';
 import { UpstreamError } from '../types.js';
-import type { GraphqlTransport, Operation } from './graphql.js';
+import type { Operation } from '../../outbound/http.js';
+import type { GraphqlTransport } from './graphql.js';
 import { HIREFLIX } from './graphql.js';
 import { arrayAt, isObject, objectAt, stringAt } from './read.js';
 

@@ -5,7 +5,8 @@
  */
 import type { ChangeHint, Upstream, UpstreamTemplate } from '../types.js';
 import { SeenReports, listChanges } from './changes.js';
-import { VERVOE, createVervoeHttp, dataOf, fail, type Operation, type VervoeHttp } from './http.js';
+import type { Operation } from '../../outbound/http.js';
+import { VERVOE, createVervoeHttp, dataOf, fail, type VervoeHttp } from './http.js';
 import { inviteCandidate } from './invite.js';
 import { arrayAt, isObject, numeric, objectAt, stringAt, type JsonObject } from './json.js';
 import { cardUrlOf, toUpstreamInterview } from './report.js';

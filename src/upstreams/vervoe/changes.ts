@@ -13,7 +13,8 @@
  * The seen-map is per process and bounded; after a restart the first cycle reports those pages once.
  */
 import type { ChangeHint } from '../types.js';
-import { fail, type Operation, type VervoeHttp } from './http.js';
+import type { Operation } from '../../outbound/http.js';
+import { fail, type VervoeHttp } from './http.js';
 import { arrayAt, isObject, isoTime, objectAt, stringAt } from './json.js';
 import { fingerprint } from './report.js';
 

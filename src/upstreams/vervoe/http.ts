@@ -8,7 +8,7 @@
  * the caller, since their meaning depends on the operation (400 on invite carries "already invited").
  * Messages name Vervoe and the operation, never a key, secret or token.
  */
-import axios, { type AxiosInstance } from 'axios';
+import { createHttpClient, OutboundFailure, parseRetryAfter, type Operation } from '../../outbound/http.js';
 import { UpstreamError, type UpstreamFailure } from '../types.js';
 import { parseJsonObject } from '../json.js';
 import { objectAt, stringAt, type JsonObject } from './json.js';
@@ -27,12 +27,6 @@ export interface VervoeHttpOptions {
   userAgent?: string;
   tokenTtlMs?: number;
   now?: () => number;
-}
-
-/** What the caller is doing: `name` is stable (logs, metrics), `doing` reads in a sentence. */
-export interface Operation {
-  name: string;
-  doing: string;
 }
 
 export interface VervoeResponse {
@@ -81,34 +75,27 @@ function queryString(query: Record<string, string | number> | undefined): string
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
-function retryAfter(header: unknown): number | undefined {
-  return typeof header === 'string' && /^\d+$/.test(header.trim()) ? Number(header.trim()) * 1000 : undefined;
-}
-
 /** Builds the client; one per account, so the token cache is per account. */
 export function createVervoeHttp(opts: VervoeHttpOptions): VervoeHttp {
   const now = opts.now ?? Date.now;
   const ttl = opts.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS;
-  const http: AxiosInstance = axios.create({
-    timeout: opts.timeoutMs,
-    headers: { Accept: 'application/json', 'User-Agent': opts.userAgent ?? 'workable-video-bridge' },
-    validateStatus: () => true,
-    responseType: 'text',
-    transformResponse: [(data: unknown) => data],
-    maxRedirects: 0,
+  const http = createHttpClient({
+    timeoutMs: opts.timeoutMs,
+    headers: { Accept: 'application/json' },
+    ...(opts.userAgent ? { userAgent: opts.userAgent } : {}),
   });
   let token: { value: string; until: number } | undefined;
   let pending: Promise<string> | undefined;
 
   async function raw(op: Operation, method: 'GET' | 'POST', url: string, headers: Record<string, string>, body?: JsonObject) {
     try {
-      const res = await http.request<unknown>({ method, url, headers, ...(body ? { data: JSON.stringify(body) } : {}) });
-      return { status: res.status, body: parseJsonObject(res.data), retryAfterMs: retryAfter(res.headers['retry-after']) };
+      const res = await http.request({ method, url, headers, ...(body ? { body: JSON.stringify(body) } : {}) });
+      return { status: res.status, body: parseJsonObject(res.text), retryAfterMs: parseRetryAfter(res.header('retry-after')) };
     } catch (err) {
-      if (axios.isAxiosError(err) && (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT')) {
+      if (err instanceof OutboundFailure && err.kind === 'timeout') {
         throw fail(op, 'timeout', `Vervoe did not answer ${op.doing} within ${opts.timeoutMs} ms`);
       }
-      const code = axios.isAxiosError(err) && err.code ? err.code : 'network error';
+      const code = err instanceof OutboundFailure && err.code ? err.code : 'network error';
       throw fail(op, 'unreachable', `Vervoe could not be reached while ${op.doing} (${code})`);
     }
   }

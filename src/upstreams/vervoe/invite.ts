@@ -9,7 +9,8 @@
  * e-mail and assessment), and whether `reapply` would bypass it (never sent, so Vervoe's default false holds).
  */
 import type { InviteInput, InviteResult } from '../types.js';
-import { errorText, fail, type Operation, type VervoeHttp } from './http.js';
+import type { Operation } from '../../outbound/http.js';
+import { errorText, fail, type VervoeHttp } from './http.js';
 import { objectAt, stringAt, type JsonObject } from './json.js';
 
 const INVITING: Operation = { name: 'invite', doing: 'inviting a candidate' };
