@@ -88,6 +88,11 @@ export function createApp(c: Container, scheduler: Scheduler): Koa {
   // Runs after the routers: nothing answered, so no route matched (allowedMethods has had its say on 405).
   app.use(async (ctx, next) => {
     await next();
+    // OPTIONS on a known path: the router set Allow; nothing else to say (204, not an empty 200 text/plain).
+    if (ctx.method === 'OPTIONS' && ctx.status === 200 && (ctx.body === undefined || ctx.body === '') && ctx.response.get('Allow')) {
+      ctx.status = 204;
+      return;
+    }
     if (ctx.body !== undefined && ctx.body !== '') return;
     if (ctx.status === 404) throw new HttpError(404, `Not Found: no route ${ctx.method} ${ctx.path.slice(0, 200)}`);
     if (ctx.status === 405) throw new HttpError(405, 'Method Not Allowed'); // Allow is already set by the router

@@ -39,6 +39,8 @@ export function jsonBody(limitBytes: number) {
       if (err.status === 415 || err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
         throw new HttpError(415, 'Unsupported Media Type: send application/json in UTF-8');
       }
+      // Valid JSON with a prototype key is refused by the parser's prototype-poisoning guard: say so.
+      if (/prototype/i.test(err.message)) throw new HttpError(400, 'Invalid JSON: keys named "__proto__" (or constructor.prototype) are not accepted');
       throw new HttpError(400, 'Invalid JSON');
     },
   });

@@ -93,7 +93,7 @@ export const OPENAPI_DOCUMENT = {
     description: [
       'The routes Workable calls (`/interview-templates`, `/interviews`, `/interviews/{id}`, `/interviews/{id}/shared-link`) implement Workable\'s "Video Interview Providers" contract to the letter, including its `{"status", "message"}` error bodies. Results are also PUT to the `callback_url` of each interview, with the same body as `GET /interviews/{id}` (schema `Result`).',
       '',
-      'Paths are matched exactly: case-sensitive, no optional trailing slash, no decoding before routing. Any path not listed here is `404 {"status":404,"message":"Not Found: no route <METHOD> <path>"}`; a listed path with another method is `405` with `Allow`. Answers that any route can give: `429` when a client has more than `server.max_requests_per_client` requests in progress (Retry-After: 1), `503` while the bridge shuts down (Retry-After: 5), and, from the HTTP layer, `400` for a malformed request, `408` for one that is too slow, `431` for headers that are too large.',
+      'Paths are matched exactly: case-sensitive, no optional trailing slash, no decoding before routing. Any path not listed here is `404 {"status":404,"message":"Not Found: no route <METHOD> <path>"}`; a listed path with another method is `405` with `Allow`; `OPTIONS` on a listed path is `204` with `Allow` and no body; a method the bridge does not know at all (TRACE, CONNECT) is `501 {"status":501,"message":"Not Implemented"}`. Answers that any route can give: `429` when a client has more than `server.max_requests_per_client` requests in progress (Retry-After: 1), `503` while the bridge shuts down (Retry-After: 5), and, from the HTTP layer, `400` for a malformed request, `408` for one that is too slow, `431` for headers that are too large.',
       '',
       'Sources: Workable\'s partner documentation for the Workable routes and bodies; the bridge\'s README and docs/ for everything the contract is silent on.',
     ].join('\n'),
@@ -151,7 +151,7 @@ export const OPENAPI_DOCUMENT = {
               },
             },
           },
-          '400': error(400, '`Invalid JSON` (also: not an object, nested deeper than 64 levels) or `Invalid field: <path> should be …` (a wrong type, an e-mail, a length, a callback_url the policy refuses, a template that is not the account\'s, preferences past their bounds).'),
+          '400': error(400, '`Invalid JSON` (also: not an object, nested deeper than 64 levels, a `__proto__` key) or `Invalid field: <path> should be …` (a wrong type, an e-mail, a length, a callback_url the policy refuses, a template that is not the account\'s, preferences past their bounds).'),
           ...workableCommon,
           '413': error(413, 'Request body too large: at most <n> bytes.'),
           '415': error(415, 'Unsupported Media Type: send application/json.'),

@@ -18,7 +18,8 @@ export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-// A reverse proxy on this machine makes every outside request look local; these headers give it away.
+// A reverse proxy on this machine makes every outside request look local; these headers give it away (present
+// at all, even empty: a proxy that forwards an empty value is still a proxy).
 const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'];
 
 export interface OpsAuthOptions {
@@ -43,7 +44,7 @@ export function opsGuard(opts: OpsAuthOptions) {
       if (!sameSecret(given, opts.token)) throw new HttpError(401, 'Invalid Token', { 'WWW-Authenticate': 'Bearer realm="ops", error="invalid_token"' });
       return next();
     }
-    const local = (opts.allowUnauthenticatedLocal ?? true) && isLoopback(ctx.req.socket.remoteAddress) && !PROXY_HEADERS.some((h) => ctx.get(h) !== '');
+    const local = (opts.allowUnauthenticatedLocal ?? true) && isLoopback(ctx.req.socket.remoteAddress) && !PROXY_HEADERS.some((h) => h in ctx.req.headers);
     if (!local) throw new HttpError(404, `Not Found: no route ${ctx.method} ${ctx.path.slice(0, 200)}`);
     return next();
   };

@@ -125,7 +125,7 @@ function upstreamProblem(err: unknown, account: AccountConfig, sandbox: boolean)
     return { message: `${kind} refused the API key: ${err.message}`, fix: `put the account's current ${kind} API key in the env var or file that accounts.yaml names under upstream.api_key${kind === 'vervoe' ? ' (and upstream.secret_key)' : ''}, then apply it: a secret file is re-read on SIGHUP, an environment variable needs a restart (docs/operations.md, "Accounts reloaded without a restart")` };
   }
   const message = err instanceof Error ? err.message : String(err);
-  if (sandbox) return { message, fix: 'sandbox mode: the simulator runs inside the bridge, so start the bridge first (npm start)' };
+  if (sandbox) return { message, fix: 'sandbox mode: the simulator runs inside the bridge, so start the bridge first (npm start); if it runs on other ports, give this command the same PORT and SANDBOX_PORT' };
   return { message, fix: `check the upstream ${kind === 'hireflix' ? 'endpoint' : 'base_url'} in accounts.yaml and that the bridge can reach it` };
 }
 
