@@ -84,7 +84,7 @@ export function watchAccounts(opts: AccountsReloadOptions): AccountsReloader {
         pending.timer = setTimeout(() => void reload(), 150);
       });
     } catch (err) {
-      logger.warn({ dir, err: (err as Error).message }, 'cannot watch accounts.yaml; send SIGHUP after a change');
+      logger.warn({ dir, err }, 'cannot watch accounts.yaml; send SIGHUP after a change');
     }
   }
   return {

@@ -48,7 +48,7 @@ export function watchMappings(dir: string, logger: Logger, apply: (name: string,
       pending.set(filename, setTimeout(() => void reload(filename), 150));
     });
   } catch (err) {
-    logger.warn({ dir, err: (err as Error).message }, 'cannot watch mapping profiles; edits need a restart');
+    logger.warn({ dir, err }, 'cannot watch mapping profiles; edits need a restart');
     return () => undefined;
   }
   return () => {

@@ -192,6 +192,6 @@ async function archiveQuietly(deps: ReconcileDeps, upstream: Upstream, record: I
     await upstream.archive(record.upstreamId!);
   } catch (err) {
     // Archiving is a courtesy to the recruiter; the expiry itself must still reach Workable.
-    deps.logger.warn({ interviewId: record.id, err: (err as Error).message }, 'could not archive the expired interview upstream');
+    deps.logger.warn({ interviewId: record.id, err }, 'could not archive the expired interview upstream');
   }
 }

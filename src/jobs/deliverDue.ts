@@ -216,7 +216,7 @@ class DeliveryPool {
       return await deliverOne(this.deps, id, this.now, () => { this.summary.attempted += 1; });
     } catch (err) {
       if (err instanceof StoreUnavailableError) this.pause(err);
-      else this.deps.logger?.error({ interviewId: id, err: err instanceof Error ? err.message : String(err) }, 'delivery failed');
+      else this.deps.logger?.error({ interviewId: id, err }, 'delivery failed');
       return 'skipped';
     }
   }
@@ -314,7 +314,7 @@ async function recordDelivered(deps: DeliverDueDeps, sent: OutboxEntry, at: Date
     await deps.onDelivered(sent.interviewId, sent.hash, at);
   } catch (err) {
     if (err instanceof StoreUnavailableError) throw err;
-    deps.logger?.error({ interviewId: sent.interviewId, err: err instanceof Error ? err.message : String(err) }, 'onDelivered failed');
+    deps.logger?.error({ interviewId: sent.interviewId, err }, 'onDelivered failed');
   }
 }
 

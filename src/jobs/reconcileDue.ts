@@ -45,7 +45,7 @@ export async function reconcileDue(deps: ReconcileDeps, opts: { batchSize: numbe
       } catch (err) {
         summary.failed++;
         const wait = err instanceof UpstreamError && err.retryAfterMs ? Math.max(err.retryAfterMs, RETRY_MS) : RETRY_MS;
-        deps.logger.warn({ interviewId: id, err: (err as Error).message, retryInMs: wait }, 'reconcile failed; will retry');
+        deps.logger.warn({ interviewId: id, err, retryInMs: wait }, 'reconcile failed; will retry');
         if ((await deps.store.zscore(keys.reconcileIndex, id)) === score) await deps.store.zadd(keys.reconcileIndex, id, now.getTime() + wait);
       } finally {
         await deps.store.releaseClaim(lease, owner).catch(() => false);

@@ -26,7 +26,7 @@ export class Scheduler {
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly c: Container) {
-    const onError = (name: string) => (err: unknown) => c.logger.warn({ job: name, err: (err as Error).message }, 'job run failed; next run will retry');
+    const onError = (name: string) => (err: unknown) => c.logger.warn({ job: name, err }, 'job run failed; next run will retry');
     // A full batch means more is probably due: run again at once. Entries skipped because another replica
     // holds them do not count, or two replicas would spin on each other's leases.
     this.reconcileLoop = new WorkerLoop('reconcile', 1000, async () => {
@@ -140,7 +140,7 @@ export class Scheduler {
         else c.metrics.poll(account.id, 'ok', s.durationMs / 1000, s.changes);
         out.push(s);
       } catch (err) {
-        c.logger.warn({ job: 'poll', accountId: account.id, err: (err as Error).message }, 'poll failed; next cycle will retry');
+        c.logger.warn({ job: 'poll', accountId: account.id, err }, 'poll failed; next cycle will retry');
         c.metrics.poll(account.id, 'failed');
         out.push({ accountId: account.id, failed: true, error: (err as Error).message });
       }
@@ -165,7 +165,7 @@ export class Scheduler {
   }
 
   private track(p: Promise<unknown>): Promise<unknown> {
-    const guarded = p.catch((err: unknown) => this.c.logger.warn({ err: (err as Error).message }, 'scheduled job failed'));
+    const guarded = p.catch((err: unknown) => this.c.logger.warn({ err }, 'scheduled job failed'));
     this.inFlight.add(guarded);
     void guarded.finally(() => this.inFlight.delete(guarded));
     return guarded;

@@ -27,5 +27,10 @@ describe('POST /ops/poll with one upstream down (sqlite store)', function () {
     const globex = polls.find((p) => p.accountId === 'globex')!;
     expect(globex).to.include({ skipped: false });
     expect(globex).to.not.have.property('failed');
+    // Logged with the error itself, so its type and stack survive (not only its message).
+    const line = h.logs.find((l) => l.msg === 'poll failed; next cycle will retry' && l.accountId === 'acme') as { err?: { type?: string; message?: string; stack?: string } } | undefined;
+    expect(line?.err?.message).to.equal(acme.error);
+    expect(line?.err?.type).to.be.a('string');
+    expect(line?.err?.stack).to.include('\n    at ');
   });
 });
