@@ -82,3 +82,22 @@ export async function withLock<T>(store: Store, name: string, fn: () => Promise<
     }
   }
 }
+
+/** What withLease did: ran fn (with its result), or found the lease held by someone else and did nothing. */
+export type LeaseOutcome<T> = { ran: true; value: T } | { ran: false };
+
+/**
+ * Runs fn only if the lease `name` (a store claim: SET NX PX on Redis) can be taken now; never waits. For jobs
+ * that any replica may start but only one should run at a time (a poll of one account, one interview's
+ * reconcile or delivery, the retention sweep). The lease is released afterwards whatever fn did; a failed
+ * release only delays the next holder until ttlMs, which must outlast fn.
+ */
+export async function withLease<T>(store: Store, name: string, ttlMs: number, fn: () => Promise<T>): Promise<LeaseOutcome<T>> {
+  const owner = randomUUID();
+  if (!(await store.setIfAbsent(name, owner, ttlMs))) return { ran: false };
+  try {
+    return { ran: true, value: await fn() };
+  } finally {
+    await store.releaseClaim(name, owner).catch(() => false);
+  }
+}

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { BridgeConfig } from '../config/types.js';
 import { nextDelayMs } from '../domain/backoff.js';
-import { withLock } from '../domain/lock.js';
+import { withLease, withLock } from '../domain/lock.js';
 import {
   DUE_INDEX, interviewLock, moveToDeadLetter, outboxKey, putDue, recordAttempt, removeDeadLetter, removeFromOutbox,
   type AttemptRecord, type OutboxEntry,
@@ -278,10 +277,7 @@ export function startDeliveryWorker(deps: DeliverDueDeps, now: () => Date, inter
 /** Lease, read, PUT (outside any lock), settle. */
 async function deliverOne(deps: DeliverDueDeps, id: string, now: () => Date, onAttempt: () => void): Promise<Tally> {
   const { store, config } = deps;
-  const leaseKey = `lease:deliver:${id}`;
-  const owner = randomUUID();
-  if (!(await store.setIfAbsent(leaseKey, owner, config.leaseMs))) return 'skipped';
-  try {
+  const run = await withLease(store, `lease:deliver:${id}`, config.leaseMs, async (): Promise<Tally> => {
     // Read under the interview lock: if a holder (say a replica killed mid-reconcile) keeps it, give up now,
     // before the PUT, rather than send and then be unable to record it, which would send it again and again.
     // A lock that cannot be released (store failing) stops it here too: no PUT that could not be recorded.
@@ -300,9 +296,8 @@ async function deliverOne(deps: DeliverDueDeps, id: string, now: () => Date, onA
     onAttempt();
     const outcome = await deps.client.put(entry.callbackUrl, token, entry.payload);
     return await settle(deps, entry, outcome, now());
-  } finally {
-    await store.releaseClaim(leaseKey, owner).catch(() => false);
-  }
+  });
+  return run.ran ? run.value : 'skipped';
 }
 
 /**

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { AccountConfig } from '../config/types.js';
 import { keys } from '../domain/keys.js';
 import type { InterviewRecord } from '../domain/types.js';
@@ -6,6 +5,7 @@ import type { Store } from '../store/types.js';
 import type { ChangeHint, Upstream } from '../upstreams/types.js';
 import { followerRecords } from '../domain/followers.js';
 import { markForReconcile } from './reconcileDue.js';
+import { withLease } from '../domain/lock.js';
 
 export interface PollDeps {
   store: Store;
@@ -75,12 +75,7 @@ export function mayBeNews(record: InterviewRecord, hint: ChangeHint, overlapMs: 
  * proportion to changes, not to open interviews. A lease keeps overlapping runs (any replica) apart.
  */
 export async function pollOnce(deps: PollDeps, account: AccountConfig): Promise<PollSummary> {
-  const lease = `lease:poll:${account.id}`;
-  const owner = randomUUID();
-  if (!(await deps.store.setIfAbsent(lease, owner, deps.leaseMs ?? 5 * 60_000))) {
-    return { accountId: account.id, skipped: true, reason: 'a poll of this account is already running' };
-  }
-  try {
+  const run = await withLease(deps.store, `lease:poll:${account.id}`, deps.leaseMs ?? 5 * 60_000, async (): Promise<PollSummary> => {
     const started = deps.now();
     const watermark = await deps.store.get<string>(keys.watermark(account.id));
     const base = watermark ? Date.parse(watermark) : started.getTime() - deps.initialLookbackMs;
@@ -96,7 +91,6 @@ export async function pollOnce(deps: PollDeps, account: AccountConfig): Promise<
     // The next poll starts from when this one started: anything changed during it is seen again (overlap).
     await deps.store.set(keys.watermark(account.id), started.toISOString());
     return { accountId: account.id, skipped: false, since: since.toISOString(), changes: hints.length, known, durationMs: deps.now().getTime() - started.getTime() };
-  } finally {
-    await deps.store.releaseClaim(lease, owner).catch(() => false);
-  }
+  });
+  return run.ran ? run.value : { accountId: account.id, skipped: true, reason: 'a poll of this account is already running' };
 }

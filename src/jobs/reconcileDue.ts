@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { keys } from '../domain/keys.js';
+import { withLease } from '../domain/lock.js';
 import { reconcile } from '../domain/reconcile.js';
 import type { ReconcileDeps } from '../domain/reconcile.js';
 import { UpstreamError } from '../upstreams/types.js';
@@ -27,29 +27,24 @@ export async function reconcileDue(deps: ReconcileDeps, opts: { batchSize: numbe
   const now = deps.now();
   const due = await deps.store.zrangeByScore(keys.reconcileIndex, now.getTime(), opts.batchSize);
   const summary: ReconcileDueSummary = { reconciled: 0, enqueued: 0, failed: 0, skipped: 0 };
-  const owner = randomUUID();
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < due.length) {
       const { member: id, score } = due[next++]!;
-      const lease = `lease:reconcile:${id}`;
-      if (!(await deps.store.setIfAbsent(lease, owner, opts.leaseMs))) {
-        summary.skipped++;
-        continue;
-      }
-      try {
-        const outcome = await reconcile(deps, id);
-        summary.reconciled++;
-        if (outcome.kind === 'enqueued') summary.enqueued++;
-        if ((await deps.store.zscore(keys.reconcileIndex, id)) === score) await deps.store.zrem(keys.reconcileIndex, id);
-      } catch (err) {
-        summary.failed++;
-        const wait = err instanceof UpstreamError && err.retryAfterMs ? Math.max(err.retryAfterMs, RETRY_MS) : RETRY_MS;
-        deps.logger.warn({ interviewId: id, err, retryInMs: wait }, 'reconcile failed; will retry');
-        if ((await deps.store.zscore(keys.reconcileIndex, id)) === score) await deps.store.zadd(keys.reconcileIndex, id, now.getTime() + wait);
-      } finally {
-        await deps.store.releaseClaim(lease, owner).catch(() => false);
-      }
+      const run = await withLease(deps.store, `lease:reconcile:${id}`, opts.leaseMs, async () => {
+        try {
+          const outcome = await reconcile(deps, id);
+          summary.reconciled++;
+          if (outcome.kind === 'enqueued') summary.enqueued++;
+          if ((await deps.store.zscore(keys.reconcileIndex, id)) === score) await deps.store.zrem(keys.reconcileIndex, id);
+        } catch (err) {
+          summary.failed++;
+          const wait = err instanceof UpstreamError && err.retryAfterMs ? Math.max(err.retryAfterMs, RETRY_MS) : RETRY_MS;
+          deps.logger.warn({ interviewId: id, err, retryInMs: wait }, 'reconcile failed; will retry');
+          if ((await deps.store.zscore(keys.reconcileIndex, id)) === score) await deps.store.zadd(keys.reconcileIndex, id, now.getTime() + wait);
+        }
+      });
+      if (!run.ran) summary.skipped++;
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { keys } from '../domain/keys.js';
-import { LockBusyError } from '../domain/lock.js';
+import { LockBusyError, withLease } from '../domain/lock.js';
 import { isFinished, lastActivity, purgeInterview } from '../domain/purge.js';
 import type { InterviewRecord } from '../domain/types.js';
 import { StoreUnavailableError, type Store } from '../store/types.js';
@@ -36,10 +35,8 @@ export interface RetentionSummary {
  * whose result Workable has not yet accepted is kept, and looked at again on the next run.
  */
 export async function retentionSweep(deps: RetentionDeps): Promise<RetentionSummary> {
-  const owner = randomUUID();
   const summary: RetentionSummary = { skipped: false, scanned: 0, purged: 0, keptUndelivered: 0, failed: 0 };
-  if (!(await deps.store.setIfAbsent(LEASE, owner, deps.leaseMs ?? 3600_000))) return { ...summary, skipped: true };
-  try {
+  const run = await withLease(deps.store, LEASE, deps.leaseMs ?? 3600_000, async (): Promise<RetentionSummary> => {
     const cutoff = deps.now().getTime() - deps.days * DAY_MS;
     summary.cutoff = new Date(cutoff).toISOString();
     for await (const page of deps.store.scanKeys(keys.interview(''))) {
@@ -62,7 +59,6 @@ export async function retentionSweep(deps: RetentionDeps): Promise<RetentionSumm
     }
     if (summary.purged > 0 || summary.keptUndelivered > 0) deps.logger?.info({ job: 'retention', ...summary }, 'retention sweep');
     return summary;
-  } finally {
-    await deps.store.releaseClaim(LEASE, owner).catch(() => false);
-  }
+  });
+  return run.ran ? run.value : { ...summary, skipped: true };
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { LockBusyError, withLock } from '../../src/domain/lock.js';
+import { LockBusyError, withLease, withLock } from '../../src/domain/lock.js';
 import { StoreUnavailableError, type Store } from '../../src/store/types.js';
 import { backends, type Backend } from './stores.js';
 
@@ -108,6 +108,53 @@ for (const makeBackend of backends) {
       }
       expect((caught as Error).message).to.equal('fn failed');
       expect(await store.getClaim('lock:iv-7'), 'the unreleased lock stays until its TTL').to.be.a('string');
+    });
+  });
+
+  describe(`withLease on ${makeBackend().name}`, () => {
+    let backend: Backend;
+    let store: Store;
+    beforeEach(async () => {
+      backend = makeBackend();
+      store = await backend.open();
+    });
+    afterEach(async () => {
+      await backend.cleanup();
+    });
+
+    it('runs fn when the lease is free and releases it after; does nothing (never waits) while another holds it', async () => {
+      const other = await backend.open(true);
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const first = withLease(store, 'lease:job', 60_000, async () => {
+        await held;
+        return 'first';
+      });
+      await sleep(20);
+      let ranSecond = false;
+      const second = await withLease(other, 'lease:job', 60_000, async () => {
+        ranSecond = true;
+        return 'second';
+      });
+      expect(second).to.deep.equal({ ran: false });
+      expect(ranSecond).to.equal(false);
+      release();
+      expect(await first).to.deep.equal({ ran: true, value: 'first' });
+      expect(await store.getClaim('lease:job'), 'released').to.equal(undefined);
+      expect(await withLease(other, 'lease:job', 60_000, async () => 'third')).to.deep.equal({ ran: true, value: 'third' });
+    });
+
+    it("fn's error propagates and the lease is released all the same", async () => {
+      let caught: unknown;
+      try {
+        await withLease(store, 'lease:boom', 60_000, async () => {
+          throw new Error('job failed');
+        });
+      } catch (err) {
+        caught = err;
+      }
+      expect((caught as Error).message).to.equal('job failed');
+      expect(await store.getClaim('lease:boom')).to.equal(undefined);
     });
   });
 }
