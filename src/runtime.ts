@@ -13,7 +13,7 @@ import type { Container } from './container.js';
 import { configSecrets, createLogger, SecretList } from './logger.js';
 import { createHireflixSandbox } from './sandbox/hireflix/index.js';
 import { Scheduler } from './jobs/scheduler.js';
-import { createStore, SqliteStore } from './store/index.js';
+import { createStore, type SqliteStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import { readRedisSafety, readSqliteSafety, type StoreSafety } from './store/safety.js';
 
@@ -70,7 +70,7 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
   const opened = await createStore(
     config.store.kind === 'sqlite' ? config.store : { ...config.store, logger: { warn: (o: object, m: string) => logger.warn(o, m) } },
   );
-  if (opened instanceof SqliteStore) {
+  if (opened.releaseStaleClaims) {
     // One process per SQLite file: leases and locks on file were left by a process that died holding them.
     const released = (await opened.releaseStaleClaims('lease:')) + (await opened.releaseStaleClaims('lock:'));
     if (released > 0) logger.info({ released }, 'released leases left by a previous process');
@@ -239,7 +239,7 @@ function announceSandbox(logger: Logger, config: BridgeConfig, url: string, sand
 /** The store's data-safety settings (see store/safety.ts); a failure to read them is never fatal. */
 async function inspectStore(store: Store, config: BridgeConfig): Promise<StoreSafety | undefined> {
   try {
-    if (store instanceof SqliteStore) return await readSqliteSafety(store);
+    if (config.store.kind === 'sqlite') return await readSqliteSafety(store as SqliteStore);
     if (config.store.kind === 'redis') return await readRedisSafety(config.store.url);
   } catch {
     // e.g. the SQLite file closed under us; readiness reports the store itself.

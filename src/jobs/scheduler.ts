@@ -2,7 +2,6 @@ import cron from 'node-cron';
 import type { ScheduledTask } from 'node-cron';
 import type { Container } from '../container.js';
 import type { ReconcileDeps } from '../domain/reconcile.js';
-import { SqliteStore } from '../store/index.js';
 import { deliverDue, startDeliveryWorker } from './deliverDue.js';
 import type { DeliverDueDeps, DeliverDueSummary, DeliveryWorker } from './deliverDue.js';
 import { expireOverdue } from './expireOverdue.js';
@@ -74,9 +73,9 @@ export class Scheduler {
       cron.schedule(this.c.config.retention.cron, () => this.track(this.retentionNow()), { name: 'retention', noOverlap: true }),
     );
     const store = this.c.store;
-    if (store instanceof SqliteStore) {
+    if (store.sweepExpired) {
       // SQLite keeps expired rows until they are read; sweep them so reports past retention really go.
-      this.tasks.push(cron.schedule('17 * * * *', () => this.track(store.sweepExpired()), { name: 'sqlite-sweep', noOverlap: true }));
+      this.tasks.push(cron.schedule('17 * * * *', () => this.track(store.sweepExpired!()), { name: 'sqlite-sweep', noOverlap: true }));
     }
   }
 

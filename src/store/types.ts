@@ -41,6 +41,14 @@ export interface Store {
   /** Resolves when the backend answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Capabilities of one backend, absent on the others (callers test for them instead of for a class).
+   * A store used by one process only (SQLite): claims under `prefix` found at start-up were left by a process
+   * that died holding them; releases them and says how many.
+   */
+  releaseStaleClaims?(prefix: string): Promise<number>;
+  /** A backend that keeps expired rows until read (SQLite): deletes them; the scheduler calls it hourly. */
+  sweepExpired?(): Promise<unknown>;
 }
 
 /** One write of {@link Store.writeAll}: a record (set/delete) or a sorted-index member (zadd/zrem). */
