@@ -63,7 +63,7 @@ function hostOf(url: string): string {
 }
 
 /** "3 days", "2 hours", "90 minutes", "45 seconds" or "1500 ms", for operator-facing reasons. */
-export function formatDuration(ms: number): string {
+function spanInWords(ms: number): string {
   const units: Array<[number, string]> = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
   for (const [size, name] of units) {
     if (ms >= size && ms % size === 0) return `${ms / size} ${name}${ms === size ? '' : 's'}`;
@@ -346,7 +346,7 @@ async function settle(deps: DeliverDueDeps, sent: OutboxEntry, outcome: Callback
     else delete failed.lastStatus;
     if (outcome.kind === 'retry') {
       if (at.getTime() - Date.parse(current.firstEnqueuedAt) >= config.horizonMs) {
-        const reason = `gave up after ${attempts} attempts over ${formatDuration(config.horizonMs)}`;
+        const reason = `gave up after ${attempts} attempts over ${spanInWords(config.horizonMs)}`;
         await moveToDeadLetter(store, failed, { reason, ...statusOf(outcome), now: at });
         return 'dead';
       }

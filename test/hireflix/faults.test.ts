@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { createHireflixUpstream } from '../../src/upstreams/hireflix/index.js';
-import { createGraphqlTransport } from '../../src/upstreams/hireflix/graphql.js';
+import { createGraphqlTransport } from '../../src/upstreams/hireflix/client.js';
 import { UpstreamError } from '../../src/upstreams/types.js';
 import { startHarness, type Harness } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { UpstreamError, type ChangeHint, type GraphqlDocument, type Upstream, ty
 import { onInterviewListShape, type ShapeLog } from './interviewList.js';
 import { changedInPosition } from './changes.js';
 import type { Operation } from '../../outbound/http.js';
-import { HIREFLIX, createGraphqlTransport, type GraphqlTransport } from './graphql.js';
+import { HIREFLIX, createGraphqlTransport, type GraphqlTransport } from './client.js';
 import { inviteCandidate } from './invite.js';
 import { toUpstreamInterview } from './mapping.js';
 import { getIntrospectionQuery } from 'graphql';

@@ -10,7 +10,7 @@
  */
 import type { ChangeHint } from '../types.js';
 import type { Operation } from '../../outbound/http.js';
-import type { GraphqlTransport } from './graphql.js';
+import type { GraphqlTransport } from './client.js';
 import { requestInterviewList } from './interviewList.js';
 import { arrayAt, epochToIso, isObject, numberAt, objectAt, stringAt } from './read.js';
 

@@ -8,7 +8,7 @@
  */
 import { UpstreamError } from '../types.js';
 import type { Operation } from '../../outbound/http.js';
-import { HIREFLIX, type GraphqlTransport } from './graphql.js';
+import { HIREFLIX, type GraphqlTransport } from './client.js';
 import { INTERVIEW_LIST_SHAPES, type InterviewListDocument, type InterviewListShape } from './queries.js';
 import type { JsonObject } from './read.js';
 

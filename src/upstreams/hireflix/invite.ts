@@ -4,7 +4,7 @@
  */
 import { UpstreamError, type InviteInput, type InviteResult } from '../types.js';
 import type { Operation } from '../../outbound/http.js';
-import { HIREFLIX, type GraphqlTransport } from './graphql.js';
+import { HIREFLIX, type GraphqlTransport } from './client.js';
 import { requestInterviewList } from './interviewList.js';
 import { INVITE } from './queries.js';
 import { arrayAt, deadlineAt, isObject, objectAt, stringAt, type JsonObject } from './read.js';

@@ -10,8 +10,8 @@
 import type { UpstreamWebhook, WebhookRegistration } from '../types.js';
 import { UpstreamError } from '../types.js';
 import type { Operation } from '../../outbound/http.js';
-import type { GraphqlTransport } from './graphql.js';
-import { HIREFLIX } from './graphql.js';
+import type { GraphqlTransport } from './client.js';
+import { HIREFLIX } from './client.js';
 import { arrayAt, isObject, objectAt, stringAt } from './read.js';
 
 /** The events the bridge reacts to (vendor: "webhooks getting started"). */

@@ -6,10 +6,10 @@
 import type { ChangeHint, Upstream, UpstreamTemplate } from '../types.js';
 import { SeenReports, listChanges } from './changes.js';
 import type { Operation } from '../../outbound/http.js';
-import { VERVOE, createVervoeHttp, dataOf, fail, type VervoeHttp } from './http.js';
+import { VERVOE, createVervoeHttp, dataOf, fail, type VervoeHttp } from './client.js';
 import { inviteCandidate } from './invite.js';
-import { arrayAt, isObject, numeric, objectAt, stringAt, type JsonObject } from './json.js';
-import { cardUrlOf, toUpstreamInterview } from './report.js';
+import { arrayAt, isObject, numeric, objectAt, stringAt, type JsonObject } from './read.js';
+import { cardUrlOf, toUpstreamInterview } from './mapping.js';
 import { DEFAULT_TOLERANCE_SECONDS, parseVervoeWebhook, verifyVervoeSignature } from './webhook.js';
 
 export const DEFAULT_VERVOE_BASE_URL = 'https://api.vervoe.com/api';

@@ -14,9 +14,9 @@
  */
 import type { ChangeHint } from '../types.js';
 import type { Operation } from '../../outbound/http.js';
-import { fail, type VervoeHttp } from './http.js';
-import { arrayAt, isObject, isoTime, objectAt, stringAt } from './json.js';
-import { fingerprint } from './report.js';
+import { fail, type VervoeHttp } from './client.js';
+import { arrayAt, isObject, isoTime, objectAt, stringAt } from './read.js';
+import { fingerprint } from './mapping.js';
 
 const LISTING: Operation = { name: 'listChangedSince', doing: 'listing candidate assessments' };
 /** Safety stop for a listing whose pages never end. */

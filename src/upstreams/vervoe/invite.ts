@@ -10,8 +10,8 @@
  */
 import type { InviteInput, InviteResult } from '../types.js';
 import type { Operation } from '../../outbound/http.js';
-import { errorText, fail, type VervoeHttp } from './http.js';
-import { objectAt, stringAt, type JsonObject } from './json.js';
+import { errorText, fail, type VervoeHttp } from './client.js';
+import { objectAt, stringAt, type JsonObject } from './read.js';
 
 const INVITING: Operation = { name: 'invite', doing: 'inviting a candidate' };
 

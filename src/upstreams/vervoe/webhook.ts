@@ -9,8 +9,8 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChangeHint } from '../types.js';
-import { isObject, isoTime, stringAt } from './json.js';
-import { normaliseStatus } from './report.js';
+import { isObject, isoTime, stringAt } from './read.js';
+import { normaliseStatus } from './mapping.js';
 
 export const VERVOE_SIGNATURE_HEADER = 'vervoe-signature';
 export const DEFAULT_TOLERANCE_SECONDS = 300;

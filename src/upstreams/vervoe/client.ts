@@ -11,7 +11,7 @@
 import { createHttpClient, OutboundFailure, parseRetryAfter, type Operation } from '../../outbound/http.js';
 import { UpstreamError, type UpstreamFailure } from '../types.js';
 import { parseJsonObject } from '../json.js';
-import { objectAt, stringAt, type JsonObject } from './json.js';
+import { objectAt, stringAt, type JsonObject } from './read.js';
 
 export const VERVOE = 'vervoe';
 

@@ -6,7 +6,7 @@
  * answers. The core takes the candidate and template name from its own record, so those stay empty here.
  */
 import type { SkillScore, UpstreamInterview } from '../types.js';
-import { arrayAt, isObject, isoTime, numeric, objectAt, stringAt, type JsonObject } from './json.js';
+import { arrayAt, isObject, isoTime, numeric, objectAt, stringAt, type JsonObject } from './read.js';
 
 /**
  * Statuses the description names: complete, incomplete, expired, hired, rejected, and "in progress" (single
