@@ -6,7 +6,7 @@ import { backends, type Backend } from './stores.js';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 for (const makeBackend of backends) {
-  describe(`withLock on ${makeBackend().name}`, () => {
+  describe(`withLock and withLease on ${makeBackend().name}`, () => {
     let backend: Backend;
     let store: Store;
 
@@ -109,20 +109,8 @@ for (const makeBackend of backends) {
       expect((caught as Error).message).to.equal('fn failed');
       expect(await store.getClaim('lock:iv-7'), 'the unreleased lock stays until its TTL').to.be.a('string');
     });
-  });
 
-  describe(`withLease on ${makeBackend().name}`, () => {
-    let backend: Backend;
-    let store: Store;
-    beforeEach(async () => {
-      backend = makeBackend();
-      store = await backend.open();
-    });
-    afterEach(async () => {
-      await backend.cleanup();
-    });
-
-    it('runs fn when the lease is free and releases it after; does nothing (never waits) while another holds it', async () => {
+    it('withLease runs fn when the lease is free and releases it after; does nothing (never waits) while another holds it', async () => {
       const other = await backend.open(true);
       let release!: () => void;
       const held = new Promise<void>((r) => (release = r));
@@ -144,7 +132,7 @@ for (const makeBackend of backends) {
       expect(await withLease(other, 'lease:job', 60_000, async () => 'third')).to.deep.equal({ ran: true, value: 'third' });
     });
 
-    it("fn's error propagates and the lease is released all the same", async () => {
+    it("withLease: fn's error propagates and the lease is released all the same", async () => {
       let caught: unknown;
       try {
         await withLease(store, 'lease:boom', 60_000, async () => {
