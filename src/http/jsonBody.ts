@@ -40,7 +40,7 @@ export function jsonBody(limitBytes: number) {
         throw new HttpError(415, 'Unsupported Media Type: send application/json in UTF-8');
       }
       // Valid JSON with a prototype key is refused by the parser's prototype-poisoning guard: say so.
-      if (/prototype/i.test(err.message)) throw new HttpError(400, 'Invalid JSON: keys named "__proto__" (or constructor.prototype) are not accepted');
+      if (/prototype/i.test(err.message)) throw new HttpError(400, 'Invalid JSON: keys named "__proto__" are not accepted');
       throw new HttpError(400, 'Invalid JSON');
     },
   });
