@@ -18,8 +18,8 @@ import type { Upstream } from '../upstreams/types.js';
 import type { WorkableResult } from '../workable/payload.js';
 
 /** Stand-ins for what only a real delivery creates; they are not URLs, so they cannot be mistaken for one. */
-export const SHARE_LINK_PLACEHOLDER = '<share link: created by the bridge when the result is delivered>';
-export const REPORT_ID_PLACEHOLDER = '<report id: made when the result is delivered>';
+const SHARE_LINK_PLACEHOLDER = '<share link: created by the bridge when the result is delivered>';
+const REPORT_ID_PLACEHOLDER = '<report id: made when the result is delivered>';
 
 /** A mapping profile file read and validated on its own: every problem with the file and key path. */
 export function readProfileFile(path: string): { profile?: MappingProfile; problems: string[] } {

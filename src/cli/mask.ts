@@ -10,7 +10,7 @@ export function maskEmail(text: string): string {
 }
 
 /** `+17859916256` → `***6256`. */
-export function maskPhone(phone: string): string {
+function maskPhone(phone: string): string {
   const digits = phone.replace(/\D/g, '');
   return digits.length <= 4 ? '***' : `***${digits.slice(-4)}`;
 }

@@ -95,7 +95,7 @@ const int = (min: number, max: number) =>
 const percent = Joi.number().min(0).max(100).messages({ '*': '{{#label}} must be a number between 0 and 100' });
 
 /** The joi schema of a mapping profile file, in the file's snake_case. Every key is optional. */
-export const mappingProfileSchema = Joi.object({
+const mappingProfileSchema = Joi.object({
   status: Joi.object({
     deleted: Joi.string().valid('declined', 'expired', 'rejected').default('declined')
       .messages({ '*': '{{#label}} must be one of declined, expired, rejected' }),

@@ -74,7 +74,7 @@ export function callbackUrlProblem(raw: string, policy: CallbackPolicy): string 
 }
 
 /** Callback ports accepted when the policy names none: Workable's callbacks are plain https. */
-export const DEFAULT_ALLOWED_PORTS: readonly number[] = [443];
+const DEFAULT_ALLOWED_PORTS: readonly number[] = [443];
 
 /** The port a URL dials: the explicit one, or its scheme's default (the URL parser drops `:443` on https). */
 function portOf(u: URL): number {

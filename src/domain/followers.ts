@@ -26,7 +26,3 @@ export async function followerRecords(store: Store, accountId: string, upstreamI
 export async function follow(store: Store, accountId: string, upstreamId: string, interviewId: string, at: number): Promise<void> {
   await store.zadd(keys.followers(accountId, upstreamId), interviewId, at);
 }
-
-export async function unfollow(store: Store, accountId: string, upstreamId: string, interviewId: string): Promise<void> {
-  await store.zrem(keys.followers(accountId, upstreamId), interviewId);
-}

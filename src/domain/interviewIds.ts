@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Store } from '../store/types.js';
 import { keys } from './keys.js';
 
-const KEY_CLAIM = 'meta:interview-id-key';
+const KEY_CLAIM = keys.idKey;
 
 /**
  * Interview ids derived from what makes a Workable request "the same": HMAC-SHA256(key, account + "\n" +

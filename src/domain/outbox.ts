@@ -1,3 +1,4 @@
+import { keys } from './keys.js';
 import type { Store, StoreWrite } from '../store/types.js';
 import type { WorkableResult } from '../workable/payload.js';
 import { withLock } from './lock.js';
@@ -50,15 +51,15 @@ export interface AttemptRecord {
 /** What enqueue did: a new entry, a newer payload on a pending entry, a dead letter brought back, or nothing. */
 export type EnqueueResult = 'queued' | 'replaced' | 'revived' | 'unchanged';
 
-export const DUE_INDEX = 'outbox:due';
-export const DEAD_INDEX = 'deadletters';
+export const DUE_INDEX = keys.outboxIndex;
+export const DEAD_INDEX = keys.deadLetterIndex;
 export const ATTEMPT_LOG_SIZE = 200;
 /** zrangeByScore with "everything": a finite bound, since not every backend accepts Infinity. */
 const ALL = Number.MAX_SAFE_INTEGER;
 
-export const outboxKey = (id: string): string => `outbox:${id}`;
-export const deadLetterKey = (id: string): string => `deadletter:${id}`;
-export const attemptsKey = (id: string): string => `attempts:${id}`;
+export const outboxKey = keys.outbox;
+export const deadLetterKey = keys.deadLetter;
+export const attemptsKey = keys.attempts;
 /** Name for withLock guarding everything the bridge stores about one interview. */
 export const interviewLock = (id: string): string => `interview:${id}`;
 

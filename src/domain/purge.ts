@@ -71,7 +71,7 @@ export async function purgeInterview(store: Store, id: string, opts: PurgeOption
       if (!opts.force && !isFinished(record)) return { kind: 'pending', record };
       if (!opts.force && entry !== undefined) return { kind: 'undelivered', record };
       // A PUT in flight would record its attempt after we are done, leaving an attempt log behind.
-      if ((await store.getClaim(`lease:deliver:${id}`)) !== undefined) return { kind: 'delivering', record };
+      if ((await store.getClaim(keys.lease.deliver(id))) !== undefined) return { kind: 'delivering', record };
 
       const deleted: string[] = [];
       const drop = async (key: string): Promise<void> => {

@@ -15,7 +15,7 @@ export interface ShareDeps {
 }
 
 /** Days left on a stored share link, rounded down; 0 when it is (nearly) gone; undefined when permanent. */
-export function remainingDays(share: NonNullable<InterviewRecord['share']>, now: Date): number | undefined {
+function remainingDays(share: NonNullable<InterviewRecord['share']>, now: Date): number | undefined {
   if (share.days === undefined) return undefined;
   const left = Date.parse(share.createdAt) + share.days * DAY_MS - now.getTime();
   return Math.max(0, Math.floor(left / DAY_MS));

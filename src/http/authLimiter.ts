@@ -94,7 +94,7 @@ export class AuthLimiter {
 }
 
 /** The key a presented token is counted under: a prefix of its SHA-256, never the token itself. */
-export function tokenKey(token: string): string {
+function tokenKey(token: string): string {
   return `t:${createHash('sha256').update(token, 'utf8').digest('hex').slice(0, 32)}`;
 }
 

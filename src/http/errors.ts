@@ -13,6 +13,4 @@ export class HttpError extends Error {
   }
 }
 
-export const badRequest = (message: string): HttpError => new HttpError(400, message);
-export const unprocessable = (message: string): HttpError => new HttpError(422, message);
 export const notFound = (message = 'Not Found'): HttpError => new HttpError(404, message);

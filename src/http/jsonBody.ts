@@ -3,10 +3,10 @@ import type { Context, Next } from 'koa';
 import { HttpError } from './errors.js';
 
 /** Far more than the contract needs (its deepest payload has three levels), far less than a stack overflow. */
-export const MAX_DEPTH = 64;
+const MAX_DEPTH = 64;
 
 /** Deepest nesting of objects and arrays in JSON text, in one pass that skips over strings. */
-export function nestingDepth(text: string): number {
+function nestingDepth(text: string): number {
   let depth = 0;
   let max = 0;
   let inString = false;

@@ -7,7 +7,7 @@ import Router from '@koa/router';
  * Paths are matched as received: percent-encoded (`/%6Detrics`), doubled-slash and dot-segment spellings
  * are not normalised, so they match nothing either.
  */
-export const EXACT_ROUTING = { sensitive: true, strict: true } as const;
+const EXACT_ROUTING = { sensitive: true, strict: true } as const;
 
 /** A @koa/router Router with {@link EXACT_ROUTING}. */
 export function exactRouter(): Router {

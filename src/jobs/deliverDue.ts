@@ -1,5 +1,6 @@
 import type { BridgeConfig } from '../config/types.js';
 import { nextDelayMs } from '../domain/backoff.js';
+import { keys } from '../domain/keys.js';
 import { withLease, withLock } from '../domain/lock.js';
 import {
   DUE_INDEX, interviewLock, moveToDeadLetter, outboxKey, putDue, recordAttempt, removeDeadLetter, removeFromOutbox,
@@ -49,7 +50,6 @@ export interface DeliverDueSummary {
   skipped: number;
 }
 
-export const DEFAULT_HORIZON_MS = 3 * 24 * 60 * 60 * 1000;
 const NO_TOKEN = 'no Workable token configured for account';
 
 type Tally = 'delivered' | 'retried' | 'dead' | 'skipped';
@@ -277,7 +277,7 @@ export function startDeliveryWorker(deps: DeliverDueDeps, now: () => Date, inter
 /** Lease, read, PUT (outside any lock), settle. */
 async function deliverOne(deps: DeliverDueDeps, id: string, now: () => Date, onAttempt: () => void): Promise<Tally> {
   const { store, config } = deps;
-  const run = await withLease(store, `lease:deliver:${id}`, config.leaseMs, async (): Promise<Tally> => {
+  const run = await withLease(store, keys.lease.deliver(id), config.leaseMs, async (): Promise<Tally> => {
     // Read under the interview lock: if a holder (say a replica killed mid-reconcile) keeps it, give up now,
     // before the PUT, rather than send and then be unable to record it, which would send it again and again.
     // A lock that cannot be released (store failing) stops it here too: no PUT that could not be recorded.

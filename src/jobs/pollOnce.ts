@@ -31,7 +31,7 @@ export interface PollFailure {
 export type PollRun = PollSummary | PollFailure;
 
 /** The bridge's record for a hint: our id travels upstream as the external id; else the upstream id index. */
-export async function recordForHint(store: Store, accountId: string, hint: ChangeHint): Promise<InterviewRecord | undefined> {
+async function recordForHint(store: Store, accountId: string, hint: ChangeHint): Promise<InterviewRecord | undefined> {
   const matches = (r: InterviewRecord | undefined) => (r && r.accountId === accountId && r.upstreamId === hint.upstreamId ? r : undefined);
   if (hint.externalId) {
     const record = matches(await store.get<InterviewRecord>(keys.interview(hint.externalId)));
@@ -52,11 +52,6 @@ export async function recordsForHint(store: Store, accountId: string, hint: Chan
   return all;
 }
 
-/** The bridge's interview id for a hint, or undefined for an interview it did not create. */
-export async function interviewIdForHint(store: Store, accountId: string, hint: ChangeHint): Promise<string | undefined> {
-  return (await recordForHint(store, accountId, hint))?.id;
-}
-
 /**
  * Whether a listed change can be news to the record. The poll window overlaps the previous one (clock skew),
  * so most changes are listed several times; one older than the record's last reconcile by more than the
@@ -75,7 +70,7 @@ export function mayBeNews(record: InterviewRecord, hint: ChangeHint, overlapMs: 
  * proportion to changes, not to open interviews. A lease keeps overlapping runs (any replica) apart.
  */
 export async function pollOnce(deps: PollDeps, account: AccountConfig): Promise<PollSummary> {
-  const run = await withLease(deps.store, `lease:poll:${account.id}`, deps.leaseMs ?? 5 * 60_000, async (): Promise<PollSummary> => {
+  const run = await withLease(deps.store, keys.lease.poll(account.id), deps.leaseMs ?? 5 * 60_000, async (): Promise<PollSummary> => {
     const started = deps.now();
     const watermark = await deps.store.get<string>(keys.watermark(account.id));
     const base = watermark ? Date.parse(watermark) : started.getTime() - deps.initialLookbackMs;

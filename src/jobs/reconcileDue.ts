@@ -31,7 +31,7 @@ export async function reconcileDue(deps: ReconcileDeps, opts: { batchSize: numbe
   const worker = async (): Promise<void> => {
     while (next < due.length) {
       const { member: id, score } = due[next++]!;
-      const run = await withLease(deps.store, `lease:reconcile:${id}`, opts.leaseMs, async () => {
+      const run = await withLease(deps.store, keys.lease.reconcile(id), opts.leaseMs, async () => {
         try {
           const outcome = await reconcile(deps, id);
           summary.reconciled++;

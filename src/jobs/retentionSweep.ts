@@ -5,7 +5,7 @@ import type { InterviewRecord } from '../domain/types.js';
 import { StoreUnavailableError, type Store } from '../store/types.js';
 
 const DAY_MS = 24 * 3600 * 1000;
-const LEASE = 'lease:retention';
+const LEASE = keys.lease.retention;
 
 export interface RetentionDeps {
   store: Store;

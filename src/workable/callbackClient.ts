@@ -46,7 +46,7 @@ export interface CallbackClientOptions {
  * the body (which may name the candidate or carry share links) is never kept. Reading a little and then
  * letting go lets a small answer end cleanly (the connection is reused); past this the socket is dropped.
  */
-export const MAX_ANSWER_BYTES = 4096;
+const MAX_ANSWER_BYTES = 4096;
 function redact(text: string, token: string): string {
   return token === '' ? text : text.split(token).join('[redacted]');
 }

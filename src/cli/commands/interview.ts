@@ -7,7 +7,7 @@ import type { InterviewView } from '../interviewView.js';
 const indent = (text: string): string => text.split('\n').map((l) => `    ${l}`).join('\n');
 
 /** The human-readable form of a view. */
-export function renderInterview(v: InterviewView): string {
+function renderInterview(v: InterviewView): string {
   const out = [
     `Interview ${v.id}`,
     `  account:       ${v.account}`,

@@ -40,7 +40,7 @@ const result = (check: string, account: string | null, status: CheckStatus, mess
 });
 
 /** The URL the upstream must send this account's webhooks to. */
-export const webhookUrlFor = (config: BridgeConfig, account: AccountConfig): string =>
+const webhookUrlFor = (config: BridgeConfig, account: AccountConfig): string =>
   `${config.server.publicBaseUrl}/webhooks/${account.upstream.kind}/${encodeURIComponent(account.id)}`;
 
 const LOCAL_HOST = /^(localhost|.*\.localhost|127(\.\d+){3}|0\.0\.0\.0|\[?::1?\]?|\[::\])$/i;
@@ -100,7 +100,7 @@ export async function checkStore(config: BridgeConfig): Promise<CheckResult[]> {
  * Whether a Redis restart keeps the bridge's data: a warning, not a failure, since a managed Redis may
  * replicate instead (the same risk the bridge logs at start-up, src/store/safety.ts).
  */
-export function persistenceResult(safety: RedisSafety): CheckResult {
+function persistenceResult(safety: RedisSafety): CheckResult {
   const fix = 'turn on appendonly yes (or RDB save points) in redis.conf or your provider\'s settings, or confirm the service replicates';
   if (safety.appendonly === 'yes' || (safety.save !== 'unknown' && safety.save.trim() !== '')) {
     const how = [safety.appendonly === 'yes' ? 'appendonly yes' : '', safety.save !== 'unknown' && safety.save.trim() !== '' ? `save "${safety.save}"` : ''].filter(Boolean).join(', ');

@@ -77,7 +77,7 @@ function walk(value: unknown, rest: string[]): unknown {
 }
 
 /** A parseable time (ISO string, Date or epoch milliseconds) as ISO 8601; anything else unchanged. */
-export function toIsoDate(value: unknown): unknown {
+function toIsoDate(value: unknown): unknown {
   const time = value instanceof Date ? value.getTime()
     : typeof value === 'number' ? value
       : typeof value === 'string' && value.trim() !== '' ? (/^\d+$/.test(value) ? Number(value) : Date.parse(value))

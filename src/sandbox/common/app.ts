@@ -13,7 +13,7 @@ export type ErrorBody = (status: number, err: unknown) => unknown;
  * Turns a thrown error into an answer. Anything carrying a numeric `status` (the sandbox's own errors,
  * Koa's and the body parser's) keeps it; everything else is a 500, also emitted so the bug is seen.
  */
-export function sandboxErrorMiddleware(toBody: ErrorBody): Koa.Middleware {
+function sandboxErrorMiddleware(toBody: ErrorBody): Koa.Middleware {
   return async (ctx, next) => {
     try {
       await next();

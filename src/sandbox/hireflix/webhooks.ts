@@ -33,10 +33,10 @@ export interface ApiWebhook {
 }
 
 /** Every event the sandbox sends, which is also what a webhook created without events receives. */
-export const SANDBOX_EVENTS = ['interview.create', 'interview.finish', 'interview.status-change', 'interview.delete', 'interview.score-updated'];
+const SANDBOX_EVENTS = ['interview.create', 'interview.finish', 'interview.status-change', 'interview.delete', 'interview.score-updated'];
 
 /** The id under which the control API's webhook (POST /_sandbox/webhooks, or the start-up URL) is listed. */
-export const CONTROL_WEBHOOK_ID = 'wh_sandbox';
+const CONTROL_WEBHOOK_ID = 'wh_sandbox';
 
 export interface WebhookSender extends WebhookControl<WebhookDelivery> {
   send(event: string, interviewId: string, data: unknown): void;

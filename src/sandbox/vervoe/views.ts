@@ -5,12 +5,12 @@
 import type { VervoeCandidateAssessment, VervoeSandboxScore } from './model.js';
 
 /** Vervoe writes times as ISO 8601 with a numeric offset and no milliseconds: 2020-03-10T08:39:58+00:00. */
-export function vervoeTime(ms: number | null): string | null {
+function vervoeTime(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
 /** "2 minutes 19 seconds", as in the webhook example. */
-export function durationText(seconds: number): string {
+function durationText(seconds: number): string {
   const m = Math.floor(seconds / 60);
   const s = seconds % 60;
   return m > 0 ? `${m} minute${m === 1 ? '' : 's'} ${s} second${s === 1 ? '' : 's'}` : `${s} second${s === 1 ? '' : 's'}`;

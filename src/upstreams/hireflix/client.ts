@@ -43,7 +43,7 @@ function graphqlErrorText(errors: unknown[]): string {
  * public (HTTP 401, or 200 with errors), so both are read: an UNAUTHENTICATED/FORBIDDEN code, or a message
  * about the key or authentication.
  */
-export function isAuthError(errors: unknown[]): boolean {
+function isAuthError(errors: unknown[]): boolean {
   return errors.some((e) => {
     if (!isObject(e)) return false;
     const code = isObject(e.extensions) ? e.extensions.code : undefined;

@@ -36,11 +36,6 @@ export function onInterviewListShape(gql: GraphqlTransport, log: ShapeLog | unde
   stateOf(gql).log = log;
 }
 
-/** The shape this transport's account was last seen to accept, if any request has succeeded yet. */
-export function acceptedInterviewListShape(gql: GraphqlTransport): InterviewListShape | undefined {
-  return states.get(gql)?.shape;
-}
-
 const ARGUMENT_NAMES = /"(?:\w+\.)?(?:input|pagination|filter|sort|direction|lastCursor|limit|field|interviewList)"/;
 
 /**

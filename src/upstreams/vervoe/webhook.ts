@@ -32,7 +32,7 @@ function headerValue(headers: Record<string, string | string[] | undefined>, nam
 }
 
 /** `t` and every `hash` of the header; undefined when `t` is missing or not a whole number. */
-export function parseSignatureHeader(header: string): { t: string; hashes: string[] } | undefined {
+function parseSignatureHeader(header: string): { t: string; hashes: string[] } | undefined {
   let t: string | undefined;
   const hashes: string[] = [];
   for (const part of header.split(',')) {
