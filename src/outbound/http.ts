@@ -66,8 +66,10 @@ export interface HttpClientOptions {
   timeoutMs: number;
   /** 'text' mode: a longer answer is a too_large failure. 'discard' mode: bytes read before letting go (default 4096). */
   maxBodyBytes?: number;
-  /** A dns.lookup replacement that refuses forbidden addresses at connect time (see guardedLookup). No ambient proxy then. */
+  /** A dns.lookup replacement that refuses forbidden addresses at connect time (see guardedLookup). Implies noProxy. */
   addressGuard?: http.AgentOptions['lookup'];
+  /** Ignore HTTP(S)_PROXY from the environment: a proxy would dial the target itself and see the headers. */
+  noProxy?: boolean;
   /** 'text' (default): the answer's body as a string. 'discard': status and headers only, the body is dropped. */
   body?: 'text' | 'discard';
   /** Sent with every request (a request's own headers win). */
@@ -117,7 +119,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     httpAgent: new http.Agent({ keepAlive: true, ...lookup }),
     httpsAgent: new https.Agent({ keepAlive: true, ...lookup }),
     // A proxy would dial the target itself, out of the guard's sight (and see the credentials).
-    ...(opts.addressGuard ? { proxy: false as const } : {}),
+    ...(opts.addressGuard || opts.noProxy ? { proxy: false as const } : {}),
   });
 
   return {

@@ -1,4 +1,3 @@
-import { lookup as dnsLookup } from 'node:dns';
 import type http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createHttpClient, OutboundFailure, parseRetryAfter } from '../outbound/http.js';
@@ -47,6 +46,7 @@ export interface CallbackClientOptions {
  * letting go lets a small answer end cleanly (the connection is reused); past this the socket is dropped.
  */
 const MAX_ANSWER_BYTES = 4096;
+
 function redact(text: string, token: string): string {
   return token === '' ? text : text.split(token).join('[redacted]');
 }
@@ -76,9 +76,9 @@ export function createCallbackClient(opts: CallbackClientOptions): CallbackClien
     body: 'discard',
     maxBodyBytes: MAX_ANSWER_BYTES,
     ...(opts.userAgent ? { userAgent: opts.userAgent } : {}),
-    // A guard also means no ambient HTTP(S)_PROXY: a proxy would see the bearer token, and the policy checks
-    // the target. Without a guard of the caller's, the plain resolver keeps that.
-    addressGuard: opts.lookup ?? (dnsLookup as NonNullable<http.AgentOptions['lookup']>),
+    // No ambient HTTP(S)_PROXY: a proxy would see the bearer token, and the callback policy checks the target.
+    noProxy: true,
+    ...(opts.lookup ? { addressGuard: opts.lookup } : {}),
   });
 
   async function put(url: string, token: string, body: WorkableResult): Promise<CallbackOutcome> {

@@ -95,4 +95,29 @@ describe('createHttpClient', () => {
     expect(guarded?.kind).to.equal('forbidden_address');
     expect(seen).to.have.length(1);
   });
+
+  it('noProxy ignores HTTP_PROXY from the environment: the request goes to the target, the proxy sees nothing', async () => {
+    const proxied: string[] = [];
+    const proxy = createServer((req, res) => {
+      proxied.push(req.url ?? '');
+      res.end('via proxy');
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, http_proxy: process.env.http_proxy, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy };
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    Object.assign(process.env, { HTTP_PROXY: proxyUrl, http_proxy: proxyUrl });
+    delete process.env.NO_PROXY;
+    delete process.env.no_proxy;
+    try {
+      const direct = await createHttpClient({ timeoutMs: 2000, noProxy: true }).request({ method: 'GET', url: `${url}/x` });
+      expect([direct.status, proxied]).to.deep.equal([429, []]);
+      expect(seen).to.have.length(1);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
+  });
 });

@@ -2,9 +2,10 @@
  * The one HTTP client for Hireflix's GraphQL endpoint. Every failure leaves here as an UpstreamError whose
  * `failure` tells the caller whether to retry; messages name Hireflix and the operation, never the API key.
  */
-import { createHttpClient, OutboundFailure, parseRetryAfter, type Operation } from '../../outbound/http.js';
+import { createHttpClient, parseRetryAfter, type Operation } from '../../outbound/http.js';
 import { UpstreamError, type UpstreamFailure } from '../types.js';
 import { parseJsonObject } from '../json.js';
+import { unansweredError } from '../unanswered.js';
 import { isObject, type JsonObject } from './read.js';
 
 export const HIREFLIX = 'hireflix';
@@ -52,7 +53,6 @@ function isAuthError(errors: unknown[]): boolean {
   });
 }
 
-
 /** Builds the transport. One client per upstream account, so headers and timeout are fixed here. */
 export function createGraphqlTransport(opts: GraphqlTransportOptions): GraphqlTransport {
   // Every status is classified below; the raw text is parsed here (an HTML error page is a bad answer).
@@ -66,11 +66,7 @@ export function createGraphqlTransport(opts: GraphqlTransportOptions): GraphqlTr
     try {
       return await http.request({ method: 'POST', url: opts.endpoint, body: JSON.stringify(body) });
     } catch (err) {
-      if (err instanceof OutboundFailure && err.kind === 'timeout') {
-        throw fail(op, 'timeout', `Hireflix did not answer ${op.doing} within ${opts.timeoutMs} ms`);
-      }
-      const code = err instanceof OutboundFailure && err.code ? err.code : 'network error';
-      throw fail(op, 'unreachable', `Hireflix could not be reached while ${op.doing} (${code})`);
+      throw unansweredError(HIREFLIX, 'Hireflix', op, opts.timeoutMs, err);
     }
   }
 

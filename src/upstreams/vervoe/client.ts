@@ -8,9 +8,10 @@
  * the caller, since their meaning depends on the operation (400 on invite carries "already invited").
  * Messages name Vervoe and the operation, never a key, secret or token.
  */
-import { createHttpClient, OutboundFailure, parseRetryAfter, type Operation } from '../../outbound/http.js';
+import { createHttpClient, parseRetryAfter, type Operation } from '../../outbound/http.js';
 import { UpstreamError, type UpstreamFailure } from '../types.js';
 import { parseJsonObject } from '../json.js';
+import { unansweredError } from '../unanswered.js';
 import { objectAt, stringAt, type JsonObject } from './read.js';
 
 export const VERVOE = 'vervoe';
@@ -67,7 +68,6 @@ export function dataOf(op: Operation, res: VervoeResponse): JsonObject {
   return data;
 }
 
-
 function queryString(query: Record<string, string | number> | undefined): string {
   if (!query) return '';
   // encodeURIComponent writes spaces as %20: the completed-gt format ("2020-01-16 22:31:10.0 UTC") has spaces.
@@ -92,11 +92,7 @@ export function createVervoeHttp(opts: VervoeHttpOptions): VervoeHttp {
       const res = await http.request({ method, url, headers, ...(body ? { body: JSON.stringify(body) } : {}) });
       return { status: res.status, body: parseJsonObject(res.text), retryAfterMs: parseRetryAfter(res.header('retry-after')) };
     } catch (err) {
-      if (err instanceof OutboundFailure && err.kind === 'timeout') {
-        throw fail(op, 'timeout', `Vervoe did not answer ${op.doing} within ${opts.timeoutMs} ms`);
-      }
-      const code = err instanceof OutboundFailure && err.code ? err.code : 'network error';
-      throw fail(op, 'unreachable', `Vervoe could not be reached while ${op.doing} (${code})`);
+      throw unansweredError(VERVOE, 'Vervoe', op, opts.timeoutMs, err);
     }
   }
 
