@@ -2,13 +2,9 @@
  * The process: reads configuration, builds the container, listens, runs the scheduler, and shuts down in
  * order on SIGTERM/SIGINT. Everything testable lives in app.ts, the domain and the jobs.
  */
-import { dirname, resolve } from 'node:path';
-import { readConfigSources, sandboxSecrets } from './config/files.js';
-import { isSandboxMode, parseConfig } from './config/load.js';
+import { resolve } from 'node:path';
+import { loadConfig } from './config/load.js';
 import { startBridge } from './runtime.js';
-
-/** Placeholders for configured mode, where parseConfig never reads the sandbox credentials. */
-const UNUSED_SANDBOX_SECRETS = { inboundToken: 'unused', workableToken: 'unused', apiKey: 'unused', webhookSecret: 'unused' };
 
 /**
  * kill -HUP: re-read accounts.yaml (and the secret files it names) without a restart. Installed first
@@ -25,12 +21,9 @@ process.on('SIGHUP', () => {
 async function main(): Promise<void> {
   const env = process.env;
   const configDir = resolve(env.CONFIG_DIR ?? 'config');
-  const dataDir = resolve(dirname(env.SQLITE_PATH ?? 'data/bridge.sqlite'));
   // Sandbox credentials are generated (and saved under data/) only in sandbox mode: a production start
   // writes no file of its own besides the store.
-  const configured = readConfigSources(configDir, env, UNUSED_SANDBOX_SECRETS);
-  const sources = isSandboxMode(configured) ? { ...configured, sandboxSecrets: sandboxSecrets(env, dataDir) } : configured;
-  const parsed = parseConfig({ ...sources, dir: env.CONFIG_DIR ?? 'config' });
+  const parsed = loadConfig(env.CONFIG_DIR ?? 'config', env, 'create');
   if (!parsed.config) {
     process.stderr.write(`Configuration has ${parsed.problems.length} problem(s):\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(2);

@@ -2,54 +2,24 @@
  * How every command reaches the bridge's state: the same configuration the server reads (CONFIG_DIR,
  * environment, REDIS_URL / SQLITE_PATH) and a short-lived store that is closed as soon as the command is done.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { readConfigSources } from '../config/files.js';
-import { parseConfig } from '../config/load.js';
-import type { ConfigSources } from '../config/load.js';
+import { existsSync } from 'node:fs';
+import { loadConfig as readConfig } from '../config/load.js';
 import type { BridgeConfig } from '../config/types.js';
 import { createStore } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { CommandFailed, ConfigError } from './errors.js';
-
-type SandboxSecrets = ConfigSources['sandboxSecrets'];
-
-/**
- * Sandbox credentials without side effects. The server's sandboxSecrets() writes a credentials file when
- * none exists; an operator command must never create files, so this only reads what the server saved (or
- * the environment) and falls back to placeholders that open nothing.
- */
-function readOnlySandboxSecrets(env: Record<string, string | undefined>, dataDir: string): SandboxSecrets {
-  let saved: Partial<SandboxSecrets> = {};
-  try {
-    saved = JSON.parse(readFileSync(join(dataDir, 'sandbox-credentials.json'), 'utf8')) as Partial<SandboxSecrets>;
-  } catch {
-    saved = {};
-  }
-  return {
-    inboundToken: env.SANDBOX_TOKEN || saved.inboundToken || 'unset',
-    workableToken: env.SANDBOX_WORKABLE_TOKEN || saved.workableToken || 'unset',
-    apiKey: saved.apiKey || 'unset',
-    webhookSecret: saved.webhookSecret || 'unset',
-  };
-}
 
 /** Reads and validates the configuration; throws ConfigError listing every problem with file and key. */
 export function loadConfig(env: Record<string, string | undefined>): BridgeConfig {
   return loadConfigWithWarnings(env).config;
 }
 
-/** loadConfig, plus the warnings a valid configuration may carry (e.g. no https public_base_url). */
+/**
+ * loadConfig, plus the warnings a valid configuration may carry (e.g. no https public_base_url). Commands
+ * never create files, so sandbox credentials are only read.
+ */
 export function loadConfigWithWarnings(env: Record<string, string | undefined>): { config: BridgeConfig; warnings: string[] } {
-  const dirName = env.CONFIG_DIR ?? 'config';
-  const dataDir = resolve(dirname(env.SQLITE_PATH ?? 'data/bridge.sqlite'));
-  let sources: ConfigSources;
-  try {
-    sources = readConfigSources(resolve(dirName), env, readOnlySandboxSecrets(env, dataDir));
-  } catch (err) {
-    throw new ConfigError([`${dirName}: cannot be read: ${(err as Error).message}`]);
-  }
-  const parsed = parseConfig({ ...sources, dir: dirName, stdoutIsTTY: false });
+  const parsed = readConfig(env.CONFIG_DIR ?? 'config', env, 'read-only');
   if (!parsed.config) throw new ConfigError(parsed.problems);
   return { config: parsed.config, warnings: parsed.warnings };
 }

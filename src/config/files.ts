@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { ConfigSources } from './load.js';
 
 /**
@@ -36,19 +36,25 @@ export function readConfigSources(dir: string, env: Record<string, string | unde
   };
 }
 
+type SandboxSecrets = ConfigSources['sandboxSecrets'];
+const credentialsFile = (dataDir: string): string => join(dataDir, 'sandbox-credentials.json');
+
+/** What an earlier sandbox start saved, or nothing. */
+function savedSandboxSecrets(dataDir: string): Partial<SandboxSecrets> {
+  try {
+    return JSON.parse(readFileSync(credentialsFile(dataDir), 'utf8')) as Partial<SandboxSecrets>;
+  } catch {
+    return {};
+  }
+}
+
 /**
  * Sandbox mode's credentials: taken from the environment when given (SANDBOX_TOKEN, SANDBOX_WORKABLE_TOKEN),
  * otherwise generated once and kept in a file beside the SQLite store, so the token printed at the first
  * start keeps working after a restart.
  */
-export function sandboxSecrets(env: Record<string, string | undefined>, dataDir: string): ConfigSources['sandboxSecrets'] {
-  const file = join(dataDir, 'sandbox-credentials.json');
-  let saved: Partial<ConfigSources['sandboxSecrets']> = {};
-  try {
-    saved = JSON.parse(readFileSync(file, 'utf8')) as typeof saved;
-  } catch {
-    saved = {};
-  }
+export function sandboxSecrets(env: Record<string, string | undefined>, dataDir: string): SandboxSecrets {
+  const saved = savedSandboxSecrets(dataDir);
   const gen = (): string => randomBytes(24).toString('base64url');
   const s = {
     inboundToken: env.SANDBOX_TOKEN || saved.inboundToken || gen(),
@@ -57,10 +63,24 @@ export function sandboxSecrets(env: Record<string, string | undefined>, dataDir:
     webhookSecret: saved.webhookSecret || gen(),
   };
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(credentialsFile(dataDir), JSON.stringify(s, null, 2), { mode: 0o600 });
   } catch {
     // A read-only data folder only costs stable tokens across restarts.
   }
   return s;
+}
+
+/**
+ * The same credentials without side effects, for operator commands, which must never create files: what
+ * the server saved (or the environment), else placeholders that open nothing.
+ */
+export function readSandboxSecrets(env: Record<string, string | undefined>, dataDir: string): SandboxSecrets {
+  const saved = savedSandboxSecrets(dataDir);
+  return {
+    inboundToken: env.SANDBOX_TOKEN || saved.inboundToken || 'unset',
+    workableToken: env.SANDBOX_WORKABLE_TOKEN || saved.workableToken || 'unset',
+    apiKey: saved.apiKey || 'unset',
+    webhookSecret: saved.webhookSecret || 'unset',
+  };
 }

@@ -1,11 +1,16 @@
+/**
+ * Configuration: bridge.yaml (with its environment overrides), accounts.yaml and the mapping profiles, read
+ * from one folder into one typed, frozen BridgeConfig. parseConfig is pure; loadConfig reads the files.
+ */
 import { createHash } from 'node:crypto';
-import { dirname, join } from 'node:path';
-import type Joi from 'joi';
-import { parse as parseYaml } from 'yaml';
+import { dirname, join, resolve } from 'node:path';
+import { validateAccounts } from './accountsFile.js';
+import { fileSettings, parseBridgeFile } from './bridgeFile.js';
+import { readConfigSources, readSandboxSecrets, sandboxSecrets } from './files.js';
 import { parseMappingProfile } from './mappingSchema.js';
 import type { MappingProfile } from './mappingSchema.js';
-import { accountsFileSchema, bridgeFileSchema } from './schema.js';
-import type { AccountConfig, BridgeConfig, SecretRef, UpstreamConfig } from './types.js';
+import { deepFreeze, NOT_YAML, readYaml, secretReader } from './parsing.js';
+import type { AccountConfig, BridgeConfig } from './types.js';
 
 /** The raw inputs of configuration: file texts by name, the environment, and a secret-file reader. */
 export interface ConfigSources {
@@ -35,46 +40,6 @@ export type ConfigResult = { config: BridgeConfig; problems: []; warnings: strin
 
 export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
-function joiProblems(file: string, error: Joi.ValidationError | undefined): string[] {
-  return (error?.details ?? []).map((d) => `${file}: ${d.path.join('.') || '(root)'}: ${d.message.replace(/^"[^"]*" /, '')}`);
-}
-
-type SecretFn = (file: string, key: string, ref: SecretRef | undefined, required: boolean) => string | undefined;
-
-/** Resolves a secret reference from the environment or a file, adding a problem (file and key) when it cannot. */
-function secretReader(env: Record<string, string | undefined>, readSecretFile: (path: string) => string, problems: string[]): SecretFn {
-  return (file, key, ref, required) => {
-    if (!ref) return undefined;
-    if ('env' in ref) {
-      const v = env[ref.env];
-      if (v === undefined || v === '') {
-        if (required) problems.push(`${file}: ${key}: environment variable ${ref.env} is not set`);
-        return undefined;
-      }
-      return v;
-    }
-    try {
-      return readSecretFile(ref.file).trim();
-    } catch {
-      problems.push(`${file}: ${key}: cannot read secret file ${ref.file}`);
-      return undefined;
-    }
-  };
-}
-
-/** A file that is there but is not YAML: already reported, so nothing more is said about its keys. */
-const NOT_YAML = Symbol('not YAML');
-
-function readYaml(file: string, text: string | undefined, problems: string[]): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return parseYaml(text) ?? {};
-  } catch (err) {
-    problems.push(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
-    return NOT_YAML;
-  }
-}
-
 /** The folder named in messages, and what to do, when it does not exist. */
 function missingDirProblem(src: ConfigSources): string {
   return src.env.CONFIG_DIR !== undefined
@@ -85,6 +50,37 @@ function missingDirProblem(src: ConfigSources): string {
 /** Sandbox mode: no accounts file, or BRIDGE_MODE=sandbox. Known before any sandbox credential is made. */
 export function isSandboxMode(src: Pick<ConfigSources, 'accountsYaml' | 'env'>): boolean {
   return src.accountsYaml === undefined || src.env.BRIDGE_MODE === 'sandbox';
+}
+
+/** The mapping profiles that parse, and the names of those that exist but were refused. */
+function parseMappings(src: ConfigSources, problems: string[]): { mappings: Record<string, MappingProfile>; refused: Set<string> } {
+  const mappings: Record<string, MappingProfile> = {};
+  // Refused profiles have their own problems listed, and the accounts naming them are not told a second
+  // time that there is no such profile.
+  const refused = new Set<string>();
+  for (const [name, text] of Object.entries(src.mappings)) {
+    const file = `${src.dir}/mappings/${name}.yaml`;
+    const raw = readYaml(file, text, problems);
+    const parsed = raw === NOT_YAML ? undefined : parseMappingProfile(raw, file);
+    problems.push(...(parsed?.problems ?? []));
+    if (parsed?.profile) mappings[name] = parsed.profile;
+    else refused.add(name);
+  }
+  return { mappings, refused };
+}
+
+/** The one account of sandbox mode, on the built-in simulator with the generated credentials. */
+function sandboxAccount(sb: ConfigSources['sandboxSecrets'], port: number, mappings: Record<string, MappingProfile>): AccountConfig {
+  return {
+    id: 'demo',
+    name: 'Sandbox demo account',
+    tokenSha256: [sha256Hex(sb.inboundToken)],
+    workableToken: sb.workableToken,
+    upstream: { kind: 'hireflix', endpoint: `http://127.0.0.1:${port}/me`, apiKey: sb.apiKey, webhookSecret: sb.webhookSecret, timeoutMs: 5000 },
+    mapping: mappings.sandbox ? 'sandbox' : 'hireflix',
+    defaultCountry: 'US',
+    webhooks: true,
+  };
 }
 
 /**
@@ -101,68 +97,32 @@ export function parseConfig(src: ConfigSources): ConfigResult {
   const bridgeFile = `${src.dir}/${names.bridge[0] ?? 'bridge.yaml'}`;
   const accountsFile = `${src.dir}/${names.accounts[0] ?? 'accounts.yaml'}`;
   const env = src.env;
-  const warnings: string[] = [];
-
   const secret = secretReader(env, src.readSecretFile, problems);
 
-  const rawBridge = readYaml(bridgeFile, src.bridgeYaml, problems) ?? {};
-  const b = bridgeFileSchema.validate(rawBridge === NOT_YAML ? {} : rawBridge, { abortEarly: false, convert: true });
-  problems.push(...joiProblems(bridgeFile, b.error));
-
-  const mappings: Record<string, MappingProfile> = {};
-  // Profiles that exist but were refused: their own problems are listed, and the accounts naming them are
-  // not told a second time that there is no such profile.
-  const refusedMappings = new Set<string>();
-  for (const [name, text] of Object.entries(src.mappings)) {
-    const file = `${src.dir}/mappings/${name}.yaml`;
-    const raw = readYaml(file, text, problems);
-    if (raw === NOT_YAML) {
-      refusedMappings.add(name);
-      continue;
-    }
-    const parsed = parseMappingProfile(raw, file);
-    problems.push(...parsed.problems);
-    if (parsed.profile) mappings[name] = parsed.profile;
-    else refusedMappings.add(name);
-  }
-
+  const f = parseBridgeFile(bridgeFile, src.bridgeYaml, env, problems);
+  const { mappings, refused } = parseMappings(src, problems);
   const sandboxMode = isSandboxMode(src);
   let accounts: AccountConfig[] = [];
   if (!sandboxMode) {
     const rawAccounts = readYaml(accountsFile, src.accountsYaml, problems);
-    if (rawAccounts !== NOT_YAML) accounts = validateAccounts(rawAccounts, accountsFile, secret, new Set(Object.keys(mappings)), refusedMappings, problems);
+    if (rawAccounts !== NOT_YAML) accounts = validateAccounts(rawAccounts, accountsFile, secret, new Set(Object.keys(mappings)), refused, problems);
   }
-  if (problems.length > 0 || b.error) return { problems };
+  if (problems.length > 0 || !f) return { problems };
 
-  const f = b.value;
   const redisUrl = env.REDIS_URL || (f.store.kind === 'redis' ? secret(bridgeFile, 'store.redis_url', f.store.redis_url, true) : undefined);
-  const port = env.PORT !== undefined ? Number(env.PORT) : f.server.port;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`environment: PORT must be a port number`);
-  if (env.TRUST_PROXY_HOPS !== undefined && !/^[0-5]$/.test(env.TRUST_PROXY_HOPS)) problems.push('environment: TRUST_PROXY_HOPS must be a whole number from 0 to 5');
-  const synchronous = (env.SQLITE_SYNCHRONOUS ?? f.store.sqlite_synchronous).toLowerCase();
-  if (synchronous !== 'normal' && synchronous !== 'full') problems.push('environment: SQLITE_SYNCHRONOUS must be normal or full');
   if (problems.length > 0) return { problems };
 
-  const sandboxPort = Number(env.SANDBOX_PORT ?? 4010);
   const sb = src.sandboxSecrets;
   if (sandboxMode) {
-    accounts = [
-      {
-        id: 'demo',
-        name: 'Sandbox demo account',
-        tokenSha256: [sha256Hex(sb.inboundToken)],
-        workableToken: sb.workableToken,
-        upstream: { kind: 'hireflix', endpoint: `http://127.0.0.1:${sandboxPort}/me`, apiKey: sb.apiKey, webhookSecret: sb.webhookSecret, timeoutMs: 5000 },
-        mapping: mappings.sandbox ? 'sandbox' : 'hireflix',
-        defaultCountry: 'US',
-        webhooks: true,
-      },
-    ];
-    if (!mappings[accounts[0]!.mapping]) return { problems: [`${src.dir}/mappings/hireflix.yaml: missing (sandbox mode needs it)`] };
+    const account = sandboxAccount(sb, f.sandbox.port, mappings);
+    if (!mappings[account.mapping]) return { problems: [`${src.dir}/mappings/hireflix.yaml: missing (sandbox mode needs it)`] };
+    accounts = [account];
   }
 
-  const publicBaseUrlFrom = env.PUBLIC_BASE_URL !== undefined ? 'PUBLIC_BASE_URL' : f.server.public_base_url !== undefined ? 'bridge.yaml' : 'default';
-  const publicBaseUrl = (env.PUBLIC_BASE_URL ?? f.server.public_base_url ?? defaultPublicUrl(sandboxMode ? '127.0.0.1' : f.server.host, port)).replace(/\/+$/, '');
+  const port = f.server.port;
+  const publicBaseUrlFrom = env.PUBLIC_BASE_URL ? 'PUBLIC_BASE_URL' : f.server.public_base_url !== undefined ? 'bridge.yaml' : 'default';
+  const publicBaseUrl = (f.server.public_base_url ?? defaultPublicUrl(sandboxMode ? '127.0.0.1' : f.server.host, port)).replace(/\/+$/, '');
+  const warnings: string[] = [];
   if (!sandboxMode) {
     const warning = publicBaseUrlWarning(publicBaseUrl, publicBaseUrlFrom, bridgeFile);
     if (warning) warnings.push(warning);
@@ -180,54 +140,29 @@ export function parseConfig(src: ConfigSources): ConfigResult {
       keepAliveTimeoutMs: f.server.keep_alive_timeout_ms,
       shutdownTimeoutMs: f.server.shutdown_timeout_ms,
       bodyLimitBytes: f.server.body_limit_bytes,
-      trustProxyHops: env.TRUST_PROXY_HOPS !== undefined ? Number(env.TRUST_PROXY_HOPS) : f.server.trust_proxy_hops,
+      trustProxyHops: f.server.trust_proxy_hops,
       maxConnections: f.server.max_connections,
       maxRequestsPerClient: f.server.max_requests_per_client,
     },
     store: redisUrl
-      ? { kind: 'redis', url: redisUrl, prefix: env.REDIS_PREFIX ?? f.store.prefix }
-      : { kind: 'sqlite', path: env.SQLITE_PATH ?? f.store.sqlite_path, synchronous: synchronous === 'full' ? 'full' : 'normal' },
-    templatesCacheMs: f.templates_cache_ms,
+      ? { kind: 'redis', url: redisUrl, prefix: f.store.prefix }
+      : { kind: 'sqlite', path: f.store.sqlite_path, synchronous: f.store.sqlite_synchronous },
     callbackPolicy: { allowedHosts: f.callback_policy.allowed_hosts, allowLocal: sandboxMode || f.callback_policy.allow_local, allowedPorts: f.callback_policy.allowed_ports },
-    delivery: {
-      timeoutMs: f.delivery.timeout_ms,
-      horizonMs: f.delivery.horizon_ms,
-      baseDelayMs: f.delivery.base_delay_ms,
-      maxDelayMs: f.delivery.max_delay_ms,
-      concurrency: f.delivery.concurrency,
-      perHostConcurrency: f.delivery.per_host_concurrency,
-      batchSize: f.delivery.batch_size,
-      intervalMs: f.delivery.interval_ms,
-    },
-    poller: { cron: f.poller.cron, overlapMs: f.poller.overlap_ms, initialLookbackMs: f.poller.initial_lookback_ms },
-    expiry: { cron: f.expiry.cron },
-    reconcile: { concurrency: f.reconcile.concurrency, batchSize: f.reconcile.batch_size },
-    webhooks: {
-      maxBodyBytes: f.webhooks.max_body_bytes,
-      bodyTimeoutMs: f.webhooks.body_timeout_ms,
-      badSignatureLimit: f.webhooks.bad_signature_limit,
-      badSignatureWindowMs: f.webhooks.bad_signature_window_ms,
-    },
-    retention: { days: f.retention.days, cron: f.retention.cron },
-    reports: { retentionDays: f.reports.retention_days },
+    ...fileSettings(f, Boolean(src.stdoutIsTTY)),
     ops: { token: secret(bridgeFile, 'ops.token', f.ops.token, false), allowUnauthenticatedLocal: true },
-    logging: {
-      level: env.LOG_LEVEL ?? f.logging.level,
-      pretty: env.LOG_PRETTY !== undefined ? env.LOG_PRETTY === '1' : f.logging.pretty === 'auto' ? Boolean(src.stdoutIsTTY) : f.logging.pretty === true,
-    },
     accounts,
     mappings,
     ...(sandboxMode
       ? {
           sandbox: {
-            port: sandboxPort,
+            port: f.sandbox.port,
             apiKey: sb.apiKey,
             webhookSecret: sb.webhookSecret,
             workableToken: sb.workableToken,
             inboundToken: sb.inboundToken,
             // Beside the SQLite file (the data directory), so the simulator and the store are kept, or
             // deleted, together: a restarted bridge finds the invitations its interviews point at.
-            stateFile: join(dirname(env.SQLITE_PATH ?? f.store.sqlite_path), 'hireflix-sandbox.json'),
+            stateFile: join(dirname(f.store.sqlite_path), 'hireflix-sandbox.json'),
             why: src.accountsYaml === undefined ? `no ${src.dir}/accounts.yaml` : `BRIDGE_MODE=sandbox; ${accountsFile} is not read`,
           },
         }
@@ -250,105 +185,32 @@ function publicBaseUrlWarning(url: string, from: 'PUBLIC_BASE_URL' | 'bridge.yam
   return undefined;
 }
 
-interface AccountsFile {
-  accounts: Array<{
-    id: string;
-    name: string;
-    token_sha256: string[];
-    workable_token: SecretRef;
-    upstream:
-      | { kind: 'hireflix'; endpoint: string; api_key: SecretRef; webhook_secret?: SecretRef; timeout_ms: number }
-      | {
-          kind: 'vervoe';
-          base_url: string;
-          api_key: SecretRef;
-          secret_key: SecretRef;
-          webhook_secret?: SecretRef;
-          webhook_tolerance_seconds: number;
-          timeout_ms: number;
-        };
-    webhooks: boolean;
-    mapping: string;
-    default_country: string;
-  }>;
-}
-
-function validateAccounts(raw: unknown, fileName: string, secret: SecretFn, mappings: ReadonlySet<string>, refusedMappings: ReadonlySet<string>, problems: string[]): AccountConfig[] {
-  const a = accountsFileSchema.validate(raw ?? {}, { abortEarly: false, convert: true });
-  problems.push(...joiProblems(fileName, a.error));
-  return a.error ? [] : buildAccounts(a.value as AccountsFile, fileName, secret, mappings, refusedMappings, problems);
-}
-
-/**
- * Only the accounts file, for a reload while running: validated exactly as at start-up, against the mapping
- * profiles in force. `accounts` is set (frozen) only when there is no problem.
- */
-export function parseAccountsFile(
-  input: { file: string; text: string; env: Record<string, string | undefined>; readSecretFile: (path: string) => string },
-  mappings: ReadonlySet<string>,
-): { accounts?: readonly AccountConfig[]; problems: string[] } {
-  const problems: string[] = [];
-  const raw = readYaml(input.file, input.text, problems);
-  if (raw === NOT_YAML) return { problems };
-  const accounts = validateAccounts(raw, input.file, secretReader(input.env, input.readSecretFile, problems), mappings, new Set(), problems);
-  return problems.length > 0 ? { problems } : { accounts: deepFreeze(accounts), problems };
-}
-
-function buildAccounts(
-  file: AccountsFile,
-  fileName: string,
-  secret: SecretFn,
-  mappings: ReadonlySet<string>,
-  refusedMappings: ReadonlySet<string>,
-  problems: string[],
-): AccountConfig[] {
-  return file.accounts.map((a, i) => {
-    const at = `accounts.${i}`;
-    if (!mappings.has(a.mapping) && !refusedMappings.has(a.mapping)) problems.push(`${fileName}: ${at}.mapping: no mapping profile named "${a.mapping}" in mappings/`);
-    if (a.webhooks && !a.upstream.webhook_secret) problems.push(`${fileName}: ${at}.upstream.webhook_secret: required when webhooks is true`);
-    const webhookSecret = secret(fileName, `${at}.upstream.webhook_secret`, a.upstream.webhook_secret, a.webhooks);
-    const apiKey = secret(fileName, `${at}.upstream.api_key`, a.upstream.api_key, true) ?? '';
-    const upstream: UpstreamConfig =
-      a.upstream.kind === 'vervoe'
-        ? {
-            kind: 'vervoe',
-            baseUrl: a.upstream.base_url.replace(/\/+$/, ''),
-            apiKey,
-            secretKey: secret(fileName, `${at}.upstream.secret_key`, a.upstream.secret_key, true) ?? '',
-            ...(webhookSecret ? { webhookSecret } : {}),
-            webhookToleranceSeconds: a.upstream.webhook_tolerance_seconds,
-            timeoutMs: a.upstream.timeout_ms,
-          }
-        : {
-            kind: 'hireflix',
-            endpoint: a.upstream.endpoint,
-            apiKey,
-            ...(webhookSecret ? { webhookSecret } : {}),
-            timeoutMs: a.upstream.timeout_ms,
-          };
-    return {
-      id: a.id,
-      name: a.name,
-      tokenSha256: a.token_sha256,
-      workableToken: secret(fileName, `${at}.workable_token`, a.workable_token, true) ?? '',
-      upstream,
-      mapping: a.mapping,
-      defaultCountry: a.default_country,
-      webhooks: a.webhooks,
-    };
-  });
-}
-
 /** Where this bridge is reachable when no public URL is configured: right only for local use. */
 function defaultPublicUrl(host: string, port: number): string {
   const h = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return `http://${h}:${port}`;
 }
 
-function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
+/** How a caller treats sandbox credentials: the server creates and saves them; other commands only read. */
+export type SandboxCredentials = 'create' | 'read-only';
+
+/**
+ * Reads the configuration folder `dir` (CONFIG_DIR, default "config") and parses it with `env`: the one way
+ * the server, the CLI and the demo load configuration. Sandbox credentials are looked at only in sandbox
+ * mode; 'create' generates and saves them beside the SQLite store (the server), 'read-only' never writes a
+ * file (operator commands). A folder that cannot be read is a problem like any other.
+ */
+export function loadConfig(dir: string, env: Record<string, string | undefined>, credentials: SandboxCredentials): ConfigResult {
+  const dataDir = resolve(dirname(env.SQLITE_PATH || 'data/bridge.sqlite'));
+  let sources: ConfigSources;
+  try {
+    sources = readConfigSources(resolve(dir), env, UNUSED_SANDBOX_SECRETS);
+  } catch (err) {
+    return { problems: [`${dir}: cannot be read: ${(err as Error).message}`] };
   }
-  return o;
+  if (isSandboxMode(sources)) sources = { ...sources, sandboxSecrets: credentials === 'create' ? sandboxSecrets(env, dataDir) : readSandboxSecrets(env, dataDir) };
+  return parseConfig({ ...sources, dir });
 }
+
+/** Placeholders for configured mode, where parseConfig never reads the sandbox credentials. */
+const UNUSED_SANDBOX_SECRETS = { inboundToken: 'unused', workableToken: 'unused', apiKey: 'unused', webhookSecret: 'unused' };

@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import cron from 'node-cron';
+import type { SecretRef } from './types.js';
 
 const secretRef = Joi.object({
   env: Joi.string().pattern(/^[A-Za-z_][A-Za-z0-9_]*$/),
@@ -19,8 +20,50 @@ const cronExpr = Joi.string()
   .custom((v: string, helpers) => (cron.validate(v) ? v : helpers.error('cron.invalid')))
   .messages({ 'cron.invalid': '{{#label}} is not a valid cron expression' });
 
+/** bridge.yaml as validated: every key present (defaults filled in), in the file's own names. */
+export interface BridgeFile {
+  server: {
+    host: string;
+    port: number;
+    public_base_url?: string;
+    request_timeout_ms: number;
+    headers_timeout_ms: number;
+    keep_alive_timeout_ms: number;
+    shutdown_timeout_ms: number;
+    body_limit_bytes: number;
+    trust_proxy_hops: number;
+    max_connections: number;
+    max_requests_per_client: number;
+  };
+  store: { kind: 'sqlite' | 'redis'; sqlite_path: string; sqlite_synchronous: 'normal' | 'full'; redis_url: SecretRef; prefix: string };
+  templates_cache_ms: number;
+  callback_policy: { allowed_hosts: string[]; allow_local: boolean; allowed_ports: number[] };
+  delivery: {
+    timeout_ms: number;
+    horizon_ms: number;
+    base_delay_ms: number;
+    max_delay_ms: number;
+    concurrency: number;
+    per_host_concurrency: number;
+    batch_size: number;
+    interval_ms: number;
+  };
+  poller: { cron: string; overlap_ms: number; initial_lookback_ms: number };
+  expiry: { cron: string };
+  reconcile: { concurrency: number; batch_size: number };
+  webhooks: { max_body_bytes: number; body_timeout_ms: number; bad_signature_limit: number; bad_signature_window_ms: number };
+  retention: { days: number; cron: string };
+  reports: { retention_days: number };
+  ops: { token: SecretRef };
+  logging: { level: LogLevel; pretty: boolean | 'auto' };
+  sandbox: { port: number };
+}
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** config/bridge.yaml; every key optional, defaults equal to the shipped file. */
-export const bridgeFileSchema = Joi.object({
+export const bridgeFileSchema = Joi.object<BridgeFile>({
   server: Joi.object({
     host: Joi.string().default('0.0.0.0'),
     port: Joi.number().integer().min(0).max(65535).default(3000),
@@ -82,9 +125,11 @@ export const bridgeFileSchema = Joi.object({
   reports: Joi.object({ retention_days: Joi.number().integer().min(1).max(3650).default(365) }).default(),
   ops: Joi.object({ token: secretRef.default({ env: 'OPS_TOKEN' }) }).default(),
   logging: Joi.object({
-    level: Joi.string().valid('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent').default('info'),
+    level: Joi.string().valid(...LOG_LEVELS).default('info'),
     pretty: Joi.alternatives(Joi.boolean(), Joi.string().valid('auto')).default('auto'),
   }).default(),
+  // The built-in Hireflix simulator of sandbox mode (no accounts file); unused otherwise.
+  sandbox: Joi.object({ port: Joi.number().integer().min(0).max(65535).default(4010) }).default(),
 }).default();
 
 const hireflixUpstream = Joi.object({
@@ -107,8 +152,32 @@ const vervoeUpstream = Joi.object({
   timeout_ms: ms.min(100).default(10000),
 });
 
+/** accounts.yaml as validated, defaults filled in. */
+export interface AccountsFile {
+  accounts: Array<{
+    id: string;
+    name: string;
+    token_sha256: string[];
+    workable_token: SecretRef;
+    upstream:
+      | { kind: 'hireflix'; endpoint: string; api_key: SecretRef; webhook_secret?: SecretRef; timeout_ms: number }
+      | {
+          kind: 'vervoe';
+          base_url: string;
+          api_key: SecretRef;
+          secret_key: SecretRef;
+          webhook_secret?: SecretRef;
+          webhook_tolerance_seconds: number;
+          timeout_ms: number;
+        };
+    webhooks: boolean;
+    mapping: string;
+    default_country: string;
+  }>;
+}
+
 /** config/accounts.yaml */
-export const accountsFileSchema = Joi.object({
+export const accountsFileSchema = Joi.object<AccountsFile>({
   accounts: Joi.array()
     .items(
       Joi.object({

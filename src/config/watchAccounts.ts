@@ -2,7 +2,7 @@ import { existsSync, readFileSync, watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { parseAccountsFile } from './load.js';
+import { parseAccountsFile } from './accountsFile.js';
 import type { AccountConfig } from './types.js';
 
 export interface AccountsReloader {

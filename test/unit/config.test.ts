@@ -112,7 +112,7 @@ accounts:
     expect(parseConfig(sources({ env: { SQLITE_SYNCHRONOUS: 'full' } })).config!.store).to.include({ synchronous: 'full' });
     expect(parseConfig(sources({ bridgeYaml: 'store: { sqlite_synchronous: full }', env: { SQLITE_SYNCHRONOUS: 'normal' } })).config!.store).to.include({ synchronous: 'normal' });
     expect(parseConfig(sources({ bridgeYaml: 'store: { sqlite_synchronous: off }' })).problems).to.deep.equal(['config/bridge.yaml: store.sqlite_synchronous: must be one of [normal, full]']);
-    expect(parseConfig(sources({ env: { SQLITE_SYNCHRONOUS: 'off' } })).problems).to.deep.equal(['environment: SQLITE_SYNCHRONOUS must be normal or full']);
+    expect(parseConfig(sources({ env: { SQLITE_SYNCHRONOUS: 'off' } })).problems).to.deep.equal(['environment: SQLITE_SYNCHRONOUS must be normal or full, not "off"']);
   });
 
   it('reports a YAML syntax error with the file name', () => {
@@ -195,5 +195,42 @@ accounts:
       sources({ accountsYaml: example, env: { ACME_WORKABLE_TOKEN: 'a', ACME_HIREFLIX_API_KEY: 'b', ACME_HIREFLIX_WEBHOOK_SECRET: 'c' } }),
     );
     expect(problems).to.deep.equal([]);
+  });
+
+  describe('environment overrides (one table, checked by the same schema as bridge.yaml)', () => {
+    const problems = (env: Record<string, string>) => parseConfig(sources({ env })).problems;
+
+    it('refuses values the file would refuse, naming the variable and the value', () => {
+      expect(problems({ LOG_LEVEL: 'bogus' })).to.deep.equal(['environment: LOG_LEVEL must be trace, debug, info, warn, error, fatal or silent, not "bogus"']);
+      expect(problems({ SANDBOX_PORT: 'abc' })).to.deep.equal(['environment: SANDBOX_PORT must be a port number, not "abc"']);
+      expect(problems({ PORT: '70000' })).to.deep.equal(['environment: PORT must be a port number, not "70000"']);
+      expect(problems({ LOG_PRETTY: 'maybe' })).to.deep.equal(['environment: LOG_PRETTY must be 1 or 0 (also true/false, yes/no, on/off), not "maybe"']);
+      expect(problems({ TRUST_PROXY_HOPS: '9' })).to.deep.equal(['environment: TRUST_PROXY_HOPS must be a whole number from 0 to 5, not "9"']);
+      expect(problems({ REDIS_PREFIX: 'a b' })).to.deep.equal(['environment: REDIS_PREFIX must be 1 to 40 letters, digits, ":", "_" or "-", not "a b"']);
+    });
+
+    it('does not quote a rejected PUBLIC_BASE_URL (it may carry credentials)', () => {
+      expect(problems({ PUBLIC_BASE_URL: 'ftp://user:secret@x' })).to.deep.equal(['environment: PUBLIC_BASE_URL must be an http or https URL']);
+    });
+
+    it('lists environment problems together with the files\' problems', () => {
+      const r = parseConfig(sources({ bridgeYaml: 'delivery: { concurrency: 0 }', env: { PORT: 'x' } }));
+      expect(r.problems).to.deep.equal(['environment: PORT must be a port number, not "x"', 'config/bridge.yaml: delivery.concurrency: must be greater than or equal to 1']);
+    });
+
+    it('takes yes/no spellings for LOG_PRETTY, SANDBOX_PORT for the simulator, and treats an empty variable as unset', () => {
+      expect(parseConfig(sources({ env: { LOG_PRETTY: 'yes' } })).config!.logging.pretty).to.equal(true);
+      expect(parseConfig(sources({ env: { LOG_PRETTY: 'off' }, stdoutIsTTY: true })).config!.logging.pretty).to.equal(false);
+      const c = parseConfig(sources({ env: { SANDBOX_PORT: '4999', PORT: '' } })).config!;
+      expect(c.sandbox!.port).to.equal(4999);
+      expect(c.accounts[0]!.upstream).to.include({ endpoint: 'http://127.0.0.1:4999/me' });
+      expect(c.server.port).to.equal(3000);
+      expect(parseConfig(sources({ bridgeYaml: 'sandbox: { port: 4777 }' })).config!.sandbox!.port).to.equal(4777);
+    });
+
+    it('an override wins over the file, and a file section that is not a mapping is the file\'s problem', () => {
+      expect(parseConfig(sources({ bridgeYaml: 'logging: { level: warn }', env: { LOG_LEVEL: 'debug' } })).config!.logging.level).to.equal('debug');
+      expect(parseConfig(sources({ bridgeYaml: 'server: 3', env: { PORT: '8080' } })).problems).to.deep.equal(['config/bridge.yaml: server: must be of type object']);
+    });
   });
 });
