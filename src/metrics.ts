@@ -17,6 +17,8 @@ export interface Metrics {
   upstreamCall(upstream: string, operation: string, outcome: string, seconds: number): void;
   delivery(outcome: DeliveryOutcome): void;
   poll(account: string, outcome: PollOutcome, seconds?: number, changes?: number): void;
+  /** One run of a scheduled job (poll, expire, reconcile, deliver, retention), by who started it. */
+  jobRun(job: string, trigger: string, outcome: 'ok' | 'failed', seconds: number): void;
   webhookSignatureFailure(upstream: string): void;
   /** A webhook refused before or instead of its signature check: "too_large", "timeout", "signature_limited". */
   webhookRefused(upstream: string, reason: string): void;
@@ -47,6 +49,8 @@ export function createMetrics(opts: MetricsOptions): Metrics {
   const polls = new Counter({ name: 'wvb_poll_cycles_total', help: 'Poll cycles, by account and outcome.', labelNames: ['account', 'outcome'], registers });
   const pollSeconds = new Histogram({ name: 'wvb_poll_duration_seconds', help: 'Duration of completed poll cycles, by account.', labelNames: ['account'], buckets: SECONDS_BUCKETS, registers });
   const pollChanges = new Counter({ name: 'wvb_poll_changes_total', help: 'Changed interviews reported by the upstream to poll cycles, by account.', labelNames: ['account'], registers });
+  const jobRuns = new Counter({ name: 'wvb_job_runs_total', help: 'Runs of the jobs (poll, expire, reconcile, deliver, retention), by job, trigger (schedule, ops, cli) and outcome.', labelNames: ['job', 'trigger', 'outcome'], registers });
+  const jobSeconds = new Histogram({ name: 'wvb_job_run_duration_seconds', help: 'Duration of job runs, by job.', labelNames: ['job'], buckets: SECONDS_BUCKETS, registers });
   const signatureFailures = new Counter({ name: 'wvb_webhook_signature_failures_total', help: 'Webhooks refused for a bad or missing signature, by upstream.', labelNames: ['upstream'], registers });
 
   const webhooksRefused = new Counter({ name: 'wvb_webhooks_refused_total', help: 'Webhooks refused for their size, a stalled body, or too many bad signatures for the account, by upstream and reason.', labelNames: ['upstream', 'reason'], registers });
@@ -73,6 +77,10 @@ export function createMetrics(opts: MetricsOptions): Metrics {
       polls.inc({ account, outcome });
       if (seconds !== undefined) pollSeconds.observe({ account }, seconds);
       if (changes !== undefined) pollChanges.inc({ account }, changes);
+    },
+    jobRun: (job, trigger, outcome, seconds) => {
+      jobRuns.inc({ job, trigger, outcome });
+      jobSeconds.observe({ job }, seconds);
     },
     webhookSignatureFailure: (upstream) => signatureFailures.inc({ upstream }),
     webhookRefused: (upstream, reason) => webhooksRefused.inc({ upstream, reason }),

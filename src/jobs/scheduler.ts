@@ -6,6 +6,8 @@ import { deliverDue, startDeliveryWorker } from './deliverDue.js';
 import type { DeliverDueDeps, DeliverDueSummary, DeliveryWorker } from './deliverDue.js';
 import { expireOverdue } from './expireOverdue.js';
 import { WorkerLoop } from './loop.js';
+import { JobRegistry } from './registry.js';
+import type { JobRecord } from './registry.js';
 import { pollOnce } from './pollOnce.js';
 import type { PollRun } from './pollOnce.js';
 import { reconcileDue } from './reconcileDue.js';
@@ -13,30 +15,58 @@ import { retentionSweep } from './retentionSweep.js';
 import type { RetentionSummary } from './retentionSweep.js';
 import type { ReconcileDueSummary } from './reconcileDue.js';
 
+/** Every job's record; see registry.ts. */
+export interface Jobs {
+  poll: JobRecord<{ accountId?: string } | undefined, PollRun[]>;
+  expire: JobRecord<undefined, { marked: number }>;
+  reconcile: JobRecord<undefined, ReconcileDueSummary>;
+  deliver: JobRecord<undefined, DeliverDueSummary>;
+  retention: JobRecord<undefined, RetentionSummary>;
+  'sqlite-sweep': JobRecord<undefined, unknown>;
+  [name: string]: JobRecord<never, unknown>;
+}
+
 /**
- * The jobs as plain functions over the container, and the thin schedule that runs them: node-cron for the
- * poll, the expiry sweep and the retention sweep, worker loops (interval plus an immediate kick) for reconciling and delivering.
- * Each job claims its work through the store, so any number of replicas can run the same schedule.
+ * The jobs as records over the container (one registry, one runJob), and the thin schedule that runs them:
+ * node-cron for the poll, the expiry sweep and the retention sweep, worker loops (interval plus an immediate
+ * kick) for reconciling and delivering. Each job claims its work through the store, so any number of
+ * replicas can run the same schedule.
  */
 export class Scheduler {
   private readonly reconcileLoop: WorkerLoop;
   private deliveryWorker: DeliveryWorker | undefined;
   private readonly tasks: ScheduledTask[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
+  readonly registry: JobRegistry<Jobs>;
 
   constructor(private readonly c: Container) {
-    const onError = (name: string) => (err: unknown) => c.logger.warn({ job: name, err }, 'job run failed; next run will retry');
+    const d = c.config.delivery;
+    this.registry = new JobRegistry<Jobs>(
+      {
+        poll: { name: 'poll', schedule: { cron: c.config.poller.cron }, run: (input) => this.poll(input?.accountId), failed: (runs) => runs.some((r) => 'failed' in r) },
+        expire: { name: 'expire', schedule: { cron: c.config.expiry.cron }, run: () => this.expire() },
+        reconcile: { name: 'reconcile', schedule: { everyMs: 1000 }, run: () => this.reconcile() },
+        deliver: { name: 'deliver', schedule: { everyMs: d.intervalMs }, run: () => this.deliver() },
+        retention: { name: 'retention', schedule: { cron: c.config.retention.cron }, run: () => this.retention() },
+        // SQLite keeps expired rows until they are read; sweep them so reports past retention really go.
+        'sqlite-sweep': { name: 'sqlite-sweep', schedule: { cron: '17 * * * *' }, run: () => c.store.sweepExpired?.() ?? Promise.resolve() },
+      },
+      { logger: c.logger, metrics: c.metrics, now: c.now },
+    );
     // A full batch means more is probably due: run again at once. Entries skipped because another replica
-    // holds them do not count, or two replicas would spin on each other's leases.
+    // holds them do not count, or two replicas would spin on each other's leases. A failed run is already
+    // logged by runJob.
     this.reconcileLoop = new WorkerLoop('reconcile', 1000, async () => {
-      const s = await this.reconcileNow();
+      const s = await this.runJob('reconcile', 'schedule');
       return s.reconciled + s.failed >= c.config.reconcile.batchSize;
-    }, onError('reconcile'));
-    this.onDeliveryError = onError('deliver');
+    }, () => undefined);
+    this.onDeliveryError = (err: unknown) => c.logger.warn({ job: 'deliver', err }, 'job run failed; the next run will retry');
   }
 
   private readonly onDeliveryError: (err: unknown) => void;
 
+  /** Runs one job now and records it (see JobRegistry.runJob): what the schedule, POST /ops/* and the CLI call. */
+  readonly runJob: JobRegistry<Jobs>['runJob'] = (name, trigger, ...input) => this.registry.runJob(name, trigger, ...input);
   get reconcileDeps(): ReconcileDeps {
     const c = this.c;
     return {
@@ -66,16 +96,13 @@ export class Scheduler {
 
   start(): void {
     this.reconcileLoop.start();
+    // Deliveries run continuously (a PUT starts as soon as a slot is free), not in runJob batches; a manual
+    // run (runJob('deliver')) is one batch.
     this.deliveryWorker = startDeliveryWorker(this.deliveryDeps, this.c.now, this.c.config.delivery.intervalMs, this.onDeliveryError);
-    this.tasks.push(
-      cron.schedule(this.c.config.poller.cron, () => this.track(this.pollNow()), { name: 'poll', noOverlap: true }),
-      cron.schedule(this.c.config.expiry.cron, () => this.track(this.expireNow()), { name: 'expire', noOverlap: true }),
-      cron.schedule(this.c.config.retention.cron, () => this.track(this.retentionNow()), { name: 'retention', noOverlap: true }),
-    );
-    const store = this.c.store;
-    if (store.sweepExpired) {
-      // SQLite keeps expired rows until they are read; sweep them so reports past retention really go.
-      this.tasks.push(cron.schedule('17 * * * *', () => this.track(store.sweepExpired!()), { name: 'sqlite-sweep', noOverlap: true }));
+    for (const name of ['poll', 'expire', 'retention', 'sqlite-sweep'] as const) {
+      const job = this.registry.jobs[name];
+      if (!('cron' in job.schedule) || (name === 'sqlite-sweep' && !this.c.store.sweepExpired)) continue;
+      this.tasks.push(cron.schedule(job.schedule.cron, () => this.track(this.runJob(name, 'schedule')), { name, noOverlap: true }));
     }
   }
 
@@ -93,7 +120,14 @@ export class Scheduler {
     this.deliveryWorker?.kick();
   }
 
-  async reconcileNow(): Promise<ReconcileDueSummary> {
+  /** Manual runs, as POST /ops/* makes them (tests call these). */
+  pollNow = (accountId?: string): Promise<PollRun[]> => this.runJob('poll', 'ops', { accountId });
+  reconcileNow = (): Promise<ReconcileDueSummary> => this.runJob('reconcile', 'ops');
+  deliverNow = (): Promise<DeliverDueSummary> => this.runJob('deliver', 'ops');
+  expireNow = (): Promise<{ marked: number }> => this.runJob('expire', 'ops');
+  retentionNow = (): Promise<RetentionSummary> => this.runJob('retention', 'ops');
+
+  private async reconcile(): Promise<ReconcileDueSummary> {
     const s = await reconcileDue(this.reconcileDeps, { batchSize: this.c.config.reconcile.batchSize, concurrency: this.c.config.reconcile.concurrency, leaseMs: this.reconcileHoldMs });
     if (s.reconciled + s.failed > 0) this.c.logger.debug({ job: 'reconcile', ...s }, 'reconcile run');
     return s;
@@ -119,14 +153,14 @@ export class Scheduler {
   }
 
   /** One manual delivery run (POST /ops/deliver, the CLI): at most batch_size entries, its summary. */
-  async deliverNow(): Promise<DeliverDueSummary> {
+  private async deliver(): Promise<DeliverDueSummary> {
     const s = await deliverDue(this.deliveryDeps, this.c.now);
     if (s.attempted > 0) this.c.logger.info({ job: 'deliver', ...s }, 'delivery run');
     return s;
   }
 
   /** Polls every account (or one), then reconciles what it found. */
-  async pollNow(accountId?: string): Promise<PollRun[]> {
+  private async poll(accountId?: string): Promise<PollRun[]> {
     const c = this.c;
     const out: PollRun[] = [];
     for (const account of c.accounts()) {
@@ -148,7 +182,7 @@ export class Scheduler {
     return out;
   }
 
-  async expireNow(): Promise<{ marked: number }> {
+  private async expire(): Promise<{ marked: number }> {
     const s = await expireOverdue(this.c);
     if (s.marked > 0) {
       this.c.logger.info({ job: 'expire', ...s }, 'overdue interviews marked');
@@ -158,13 +192,14 @@ export class Scheduler {
   }
 
   /** Deletes finished interviews past retention.days (docs/operations.md, "Candidate data retention"). */
-  async retentionNow(): Promise<RetentionSummary> {
+  private async retention(): Promise<RetentionSummary> {
     const c = this.c;
     return retentionSweep({ store: c.store, now: c.now, days: c.config.retention.days, logger: c.logger });
   }
 
   private track(p: Promise<unknown>): Promise<unknown> {
-    const guarded = p.catch((err: unknown) => this.c.logger.warn({ err }, 'scheduled job failed'));
+    // runJob has logged and metered the failure; the schedule goes on.
+    const guarded = p.catch(() => undefined);
     this.inFlight.add(guarded);
     void guarded.finally(() => this.inFlight.delete(guarded));
     return guarded;

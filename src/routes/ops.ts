@@ -61,22 +61,23 @@ export function opsRoutes(c: Container, scheduler: Scheduler): Router {
     ctx.type = contentType;
     ctx.body = body;
   });
-  // Manual runs of the scheduled jobs: the same functions the schedule calls, so overlap rules still hold.
+  // Manual runs of the scheduled jobs: through the job registry, as the schedule runs them, so overlap rules
+  // hold and each run is logged and metered with trigger "ops".
   opsRoute(router, guard, 'POST', '/ops/poll', async (ctx) => {
-    ctx.body = { polls: await scheduler.pollNow(accountParam(c, ctx)) };
+    ctx.body = { polls: await scheduler.runJob('poll', 'ops', { accountId: accountParam(c, ctx) }) };
   });
   opsRoute(router, guard, 'POST', '/ops/expire', async (ctx) => {
-    ctx.body = await scheduler.expireNow();
+    ctx.body = await scheduler.runJob('expire', 'ops');
   });
   opsRoute(router, guard, 'POST', '/ops/reconcile', async (ctx) => {
-    ctx.body = await scheduler.reconcileNow();
+    ctx.body = await scheduler.runJob('reconcile', 'ops');
   });
   opsRoute(router, guard, 'POST', '/ops/interviews/:id/expire', async (ctx) => {
     ctx.body = await expireInterviewNow(c, String(ctx.params.id));
     scheduler.kickReconcile();
   });
   opsRoute(router, guard, 'POST', '/ops/deliver', async (ctx) => {
-    ctx.body = await scheduler.deliverNow();
+    ctx.body = await scheduler.runJob('deliver', 'ops');
   });
   return router;
 }

@@ -33,4 +33,21 @@ describe('POST /ops/poll with one upstream down (sqlite store)', function () {
     expect(line?.err?.type).to.be.a('string');
     expect(line?.err?.stack).to.include('\n    at ');
   });
+
+  it('the run is recorded through the job registry as a failed poll with trigger "ops", and a clean run as ok', async () => {
+    const metric = async (labels: string): Promise<number> => {
+      const text = (await call(`${h.url}/metrics`)).text;
+      const m = new RegExp(`^wvb_job_runs_total\\{${labels}\\} (\\d+)$`, 'm').exec(text);
+      return m ? Number(m[1]) : 0;
+    };
+    const before = await metric('job="poll",trigger="ops",outcome="failed"');
+    await call(`${h.url}/ops/poll?account=acme`, { method: 'POST' });
+    expect(await metric('job="poll",trigger="ops",outcome="failed"')).to.equal(before + 1);
+    const ok = await metric('job="poll",trigger="ops",outcome="ok"');
+    await call(`${h.url}/ops/poll?account=globex`, { method: 'POST' });
+    expect(await metric('job="poll",trigger="ops",outcome="ok"')).to.equal(ok + 1);
+    expect(await metric('job="expire",trigger="ops",outcome="ok"')).to.equal(0);
+    await call(`${h.url}/ops/expire`, { method: 'POST' });
+    expect(await metric('job="expire",trigger="ops",outcome="ok"')).to.equal(1);
+  });
 });

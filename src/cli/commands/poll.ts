@@ -3,7 +3,7 @@ import { str } from '../command.js';
 import { CommandFailed, EXIT_FAILED, EXIT_OK } from '../errors.js';
 
 /**
- * `poll`: one poll cycle now, through the scheduler's own functions (poll, then reconcile what it marked,
+ * `poll`: one poll cycle now, through the scheduler's job registry (poll, then reconcile what it marked,
  * then deliver what reconcile queued), so the CLI cannot drift from what the server does every 30 s.
  */
 export const poll: CommandSpec = {
@@ -39,9 +39,9 @@ Example:
     const logger = createLogger({ level: config.logging.level, pretty: false, destination: pino.destination({ fd: 2, sync: true }) });
     return withStore(config, async (store) => {
       const scheduler = new Scheduler(createContainer({ config, store, logger }));
-      const polls = await scheduler.pollNow(accountId);
-      const reconciled = await scheduler.reconcileNow();
-      const delivered = await scheduler.deliverNow();
+      const polls = await scheduler.runJob('poll', 'cli', { accountId });
+      const reconciled = await scheduler.runJob('reconcile', 'cli');
+      const delivered = await scheduler.runJob('deliver', 'cli');
       let failed = false;
       for (const p of polls) {
         if ('failed' in p) {
