@@ -1,7 +1,7 @@
 /**
  * Part 3, delivery throughput. N results are enqueued with the real outbox (enqueue, under the interview
  * lock), then drained with the real deliverDue, called back to back while anything is due (as the scheduler's
- * delivery worker would when kept busy), with the container's callback client and onDelivered, at the
+ * delivery worker would when kept busy), with the container's callback client and the domain's markDelivered, at the
  * configured concurrency (16 overall, 8 per callback host: every result here goes to one host). The
  * receiver runs in a child process. Baseline in the same run: the same PUTs (same body, same headers)
  * from a plain keep-alive client with the same 8-request limit.
@@ -113,7 +113,7 @@ async function bridgeRun(kind: StoreKind, receiverUrl: string, n: number): Promi
     const account = c.accounts()[0]!;
     const ids = Array.from({ length: n }, () => randomBytes(16).toString('base64url'));
     const now = new Date();
-    // The interview records onDelivered updates, then the outbox entries.
+    // The interview records markDelivered updates, then the outbox entries.
     await pool(ids, 128, async (id) => {
       const callbackUrl = `${receiverUrl}/interviews/${id}/callback`;
       const record: InterviewRecord = {
@@ -144,7 +144,6 @@ async function bridgeRun(kind: StoreKind, receiverUrl: string, n: number): Promi
       store,
       client,
       tokenFor: (id: string) => c.accountById(id)?.workableToken,
-      onDelivered: c.onDelivered,
       logger: quietLogger(),
       config: { ...d, leaseMs: d.timeoutMs + 15_000 },
     };
@@ -206,7 +205,7 @@ ${table(['what', 'deliveries/s', `drain ${fmt(o.count)} s`, 'PUT p50 ms', 'PUT p
 How: \`npm run bench:delivery\`. The receiver (answers 200, empty body) runs in a child process. For each store, a
 fresh store (Redis under a unique prefix, deleted afterwards, or a temporary SQLite file) gets ${fmt(o.count)} interview
 records and ${fmt(o.count)} results queued with \`enqueue\` (src/domain/outbox.ts), then \`deliverDue\` (src/jobs/deliverDue.ts) runs
-back to back until the outbox is empty, with the container's callback client and \`onDelivered\`, and the default
+back to back until the outbox is empty, with the container's callback client and \`markDelivered\`, and the default
 delivery settings: concurrency 16, per_host_concurrency 8 (all callbacks go to one host), batch_size 200.
 "PUT" times are the callback client's own \`put\` calls as deliverDue makes them. Baseline: the same ${fmt(o.count)} PUTs
 (same payload and headers) from a plain \`http.Agent({keepAlive: true})\` client, 8 in flight. Median of ${o.rounds}

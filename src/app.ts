@@ -38,7 +38,6 @@ function requestContext(c: Container) {
         (ctx.state.log as typeof c.logger).info({ method: ctx.method, path: loggedPath(ctx), route, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
       }
       c.metrics.request(ctx.method, route ?? 'unmatched', ctx.status, ms / 1000);
-      if (ctx.state.webhookSignatureFailure === true) c.metrics.webhookSignatureFailure(String(ctx.params?.upstream ?? 'unknown'));
     }
   };
 }

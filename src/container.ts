@@ -4,12 +4,10 @@ import type { AccountConfig, BridgeConfig } from './config/types.js';
 import { callbackUrlProblem, guardedLookup } from './domain/callbackPolicy.js';
 import type { CreateDeps } from './domain/createInterview.js';
 import { InterviewIds } from './domain/interviewIds.js';
-import { keys } from './domain/keys.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
 import { AuthLimiter } from './http/authLimiter.js';
 import { computeExpiresAt } from './domain/mapping/index.js';
-import type { InterviewRecord } from './domain/types.js';
 import { createCallbackClient } from './workable/callbackClient.js';
 import type { CallbackClient } from './workable/callbackClient.js';
 import type { ShareDeps } from './domain/sharedLink.js';
@@ -50,8 +48,6 @@ export interface Container extends ShareDeps {
   mappingNames(): string[];
   now(): Date;
   callbackClient: CallbackClient;
-  /** Records that Workable accepted a result; called under the interview lock; idempotent (delivery is at-least-once). */
-  onDelivered(interviewId: string, hash: string, at: Date): Promise<void>;
   /** True while the process is shutting down: readiness fails and new work is refused. */
   shuttingDown: boolean;
   /** The store's data-safety settings as read at start-up (shown in /readyz); undefined when not read. */
@@ -102,11 +98,6 @@ export function createContainer(opts: ContainerOptions): Container {
     ...(opts.storeSafety ? { storeSafety: opts.storeSafety } : {}),
     callbackClient,
     // Called by delivery under the interview lock, in the same critical section that settles the entry.
-    onDelivered: async (interviewId, hash, at) => {
-      const record = await opts.store.get<InterviewRecord>(keys.interview(interviewId));
-      if (!record) return;
-      await opts.store.set(keys.interview(interviewId), { ...record, deliveredHash: hash, deliveredAt: at.toISOString() });
-    },
     accounts: () => accounts,
     accountById: (id) => accounts.find((a) => a.id === id),
     replaceAccounts: (next) => {

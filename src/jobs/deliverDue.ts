@@ -1,20 +1,13 @@
 import type { BridgeConfig } from '../config/types.js';
-import { nextDelayMs } from '../domain/backoff.js';
+import { hostOf, settleDelivery } from '../domain/delivery.js';
+import type { SettleDeps, Tally } from '../domain/delivery.js';
 import { keys } from '../domain/keys.js';
 import { withLease, withLock } from '../domain/lock.js';
-import {
-  DUE_INDEX, interviewLock, moveToDeadLetter, outboxKey, putDue, recordAttempt, removeDeadLetter, removeFromOutbox,
-  type AttemptRecord, type OutboxEntry,
-} from '../domain/outbox.js';
-import { StoreUnavailableError, type Store } from '../store/types.js';
-import type { CallbackClient, CallbackOutcome } from '../workable/callbackClient.js';
+import { DUE_INDEX, interviewLock, outboxKey, type OutboxEntry } from '../domain/outbox.js';
+import { StoreUnavailableError } from '../store/types.js';
+import type { CallbackClient } from '../workable/callbackClient.js';
 
-/** The pino-like subset deliverDue logs through. */
-export interface DeliveryLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+export type { DeliveryLogger } from '../domain/delivery.js';
 
 /** Tuning of one delivery run. */
 /**
@@ -25,20 +18,11 @@ export type DeliverDueConfig = Pick<BridgeConfig['delivery'], 'horizonMs' | 'bas
   leaseMs: number;
 };
 
-/** What deliverDue needs; tokenFor returns the account's Workable token, onDelivered records delivery. */
-export interface DeliverDueDeps {
-  store: Store;
+/** What deliverDue needs beyond settling (SettleDeps): the client and each account's Workable token. */
+export interface DeliverDueDeps extends SettleDeps {
   client: CallbackClient;
   tokenFor: (accountId: string) => string | undefined;
-  /**
-   * Called after Workable accepted `hash`, while the caller holds withLock(`interview:<id>`) (so it must not
-   * take that lock itself); must be idempotent (delivery is at-least-once).
-   */
-  onDelivered: (interviewId: string, hash: string, at: Date) => Promise<void>;
-  logger?: DeliveryLogger;
   config: DeliverDueConfig;
-  /** Told how each attempt settled (metrics); 'retry' past the horizon settles as 'dead'. */
-  onSettled?: (outcome: 'delivered' | 'conflict' | 'retry' | 'dead') => void;
 }
 
 /** Counts of one run. attempted = PUTs made; dead includes entries refused before a PUT. */
@@ -51,25 +35,6 @@ export interface DeliverDueSummary {
 }
 
 const NO_TOKEN = 'no Workable token configured for account';
-
-type Tally = 'delivered' | 'retried' | 'dead' | 'skipped';
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host.toLowerCase();
-  } catch {
-    return '';
-  }
-}
-
-/** "3 days", "2 hours", "90 minutes", "45 seconds" or "1500 ms", for operator-facing reasons. */
-function spanInWords(ms: number): string {
-  const units: Array<[number, string]> = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
-  for (const [size, name] of units) {
-    if (ms >= size && ms % size === 0) return `${ms / size} ${name}${ms === size ? '' : 's'}`;
-  }
-  return `${ms} ms`;
-}
 
 /** Listed entries a pool holds back (their host is full) before it stops looking further, in batches. */
 const MAX_WINDOW_BATCHES = 10;
@@ -292,84 +257,10 @@ async function deliverOne(deps: DeliverDueDeps, id: string, now: () => Date, onA
     // Another replica may have tried and rescheduled it since this run listed it.
     if (Date.parse(entry.nextAttemptAt) > now().getTime()) return 'skipped';
     const token = deps.tokenFor(entry.accountId);
-    if (token === undefined) return await settle(deps, entry, { kind: 'dead', error: NO_TOKEN, durationMs: 0 }, now());
+    if (token === undefined) return await settleDelivery(deps, entry, { kind: 'dead', error: NO_TOKEN, durationMs: 0 }, now());
     onAttempt();
     const outcome = await deps.client.put(entry.callbackUrl, token, entry.payload);
-    return await settle(deps, entry, outcome, now());
+    return await settleDelivery(deps, entry, outcome, now());
   });
   return run.ran ? run.value : 'skipped';
 }
-
-/**
- * Tells the interview record that Workable has `sent.hash`, under the interview lock the caller holds; a store
- * outage aborts (the entry stays and is sent again), anything else is logged.
- */
-async function recordDelivered(deps: DeliverDueDeps, sent: OutboxEntry, at: Date): Promise<void> {
-  try {
-    await deps.onDelivered(sent.interviewId, sent.hash, at);
-  } catch (err) {
-    if (err instanceof StoreUnavailableError) throw err;
-    deps.logger?.error({ interviewId: sent.interviewId, err }, 'onDelivered failed');
-  }
-}
-
-/** Records the attempt and moves the interview's current entry according to the outcome. */
-async function settle(deps: DeliverDueDeps, sent: OutboxEntry, outcome: CallbackOutcome, at: Date): Promise<Tally> {
-  const { store, config, logger } = deps;
-  const id = sent.interviewId;
-  const record: AttemptRecord = { at: at.toISOString(), outcome: outcome.kind, durationMs: outcome.durationMs, hash: sent.hash };
-  if (outcome.status !== undefined) record.status = outcome.status;
-  if (outcome.error !== undefined) record.error = outcome.error;
-  const log = { interviewId: id, host: hostOf(sent.callbackUrl), status: outcome.status, durationMs: outcome.durationMs };
-
-  const tally = await withLock(store, interviewLock(id), async (): Promise<Tally> => {
-    await recordAttempt(store, id, record);
-    const current = await store.get<OutboxEntry>(outboxKey(id));
-    if (outcome.kind === 'delivered' || outcome.kind === 'conflict') {
-      // What Workable has is recorded under the same lock that takes the entry out of the outbox: a reconcile
-      // (which takes this lock too) sees either the entry or the delivered hash, never neither; and when the
-      // lock cannot be had, neither happens and the entry is sent again (at-least-once), instead of leaving
-      // the outbox with the record still naming an older payload.
-      await recordDelivered(deps, sent, at);
-      // A newer payload enqueued during the PUT stays, due now; only the payload Workable has leaves.
-      if (current?.hash === sent.hash) {
-        await removeFromOutbox(store, id);
-        await removeDeadLetter(store, id);
-      }
-      return 'delivered';
-    }
-    if (current === undefined) return 'skipped';
-    const attempts = current.attempts + 1;
-    const lastError = outcome.error ?? `HTTP ${outcome.status ?? '?'}`;
-    const failed: OutboxEntry = { ...current, attempts, lastError };
-    if (outcome.status !== undefined) failed.lastStatus = outcome.status;
-    else delete failed.lastStatus;
-    if (outcome.kind === 'retry') {
-      if (at.getTime() - Date.parse(current.firstEnqueuedAt) >= config.horizonMs) {
-        const reason = `gave up after ${attempts} attempts over ${spanInWords(config.horizonMs)}`;
-        await moveToDeadLetter(store, failed, { reason, ...statusOf(outcome), now: at });
-        return 'dead';
-      }
-      // The callback host is failing: a newer payload waits out the same backoff.
-      const delay = nextDelayMs(attempts, { baseMs: config.baseDelayMs, maxMs: config.maxDelayMs }, Math.random, outcome.retryAfterMs);
-      await putDue(store, { ...failed, nextAttemptAt: new Date(at.getTime() + delay).toISOString() });
-      return 'retried';
-    }
-    // Refused: a newer payload may well be acceptable (e.g. after a 422), so only the refused one dies.
-    if (current.hash === sent.hash) {
-      await moveToDeadLetter(store, failed, { reason: lastError, ...statusOf(outcome), now: at });
-    }
-    return 'dead';
-  });
-
-  if (tally !== 'skipped') deps.onSettled?.(tally === 'delivered' ? (outcome.kind === 'conflict' ? 'conflict' : 'delivered') : tally === 'retried' ? 'retry' : 'dead');
-  if (tally === 'delivered') logger?.info({ ...log, outcome: outcome.kind }, 'result delivered to Workable');
-  else if (tally === 'retried') logger?.warn({ ...log, error: outcome.error }, 'delivery failed, will retry');
-  else if (tally === 'dead') logger?.error({ ...log, error: outcome.error }, 'delivery dead-lettered');
-  return tally;
-}
-
-function statusOf(outcome: CallbackOutcome): { status?: number } {
-  return outcome.status === undefined ? {} : { status: outcome.status };
-}
-

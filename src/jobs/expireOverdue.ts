@@ -1,6 +1,6 @@
 import { keys } from '../domain/keys.js';
 import type { Store } from '../store/types.js';
-import { markForReconcile } from './reconcileDue.js';
+import { markForReconcile } from '../domain/hints.js';
 
 /**
  * Hands every pending interview whose deadline has passed to reconciliation, which reads the upstream

@@ -3,8 +3,7 @@ import { keys } from '../domain/keys.js';
 import type { InterviewRecord } from '../domain/types.js';
 import type { Store } from '../store/types.js';
 import type { ChangeHint, Upstream } from '../upstreams/types.js';
-import { followerRecords } from '../domain/followers.js';
-import { markForReconcile } from './reconcileDue.js';
+import { markForReconcile, recordsForHint } from '../domain/hints.js';
 import { withLease } from '../domain/lock.js';
 
 export interface PollDeps {
@@ -29,28 +28,6 @@ export interface PollFailure {
 
 /** What a manual or scheduled poll reports per account. */
 export type PollRun = PollSummary | PollFailure;
-
-/** The bridge's record for a hint: our id travels upstream as the external id; else the upstream id index. */
-async function recordForHint(store: Store, accountId: string, hint: ChangeHint): Promise<InterviewRecord | undefined> {
-  const matches = (r: InterviewRecord | undefined) => (r && r.accountId === accountId && r.upstreamId === hint.upstreamId ? r : undefined);
-  if (hint.externalId) {
-    const record = matches(await store.get<InterviewRecord>(keys.interview(hint.externalId)));
-    if (record) return record;
-  }
-  const id = await store.get<string>(keys.byUpstreamId(accountId, hint.upstreamId));
-  return id ? matches(await store.get<InterviewRecord>(keys.interview(id))) : undefined;
-}
-
-/**
- * Every bridge interview a hint concerns: the one found through the hint, and every other that follows the
- * same upstream interview (the same candidate sent the same template twice).
- */
-export async function recordsForHint(store: Store, accountId: string, hint: ChangeHint): Promise<InterviewRecord[]> {
-  const first = await recordForHint(store, accountId, hint);
-  const followers = await followerRecords(store, accountId, hint.upstreamId);
-  const all = first ? [first, ...followers.filter((r) => r.id !== first.id)] : followers;
-  return all;
-}
 
 /**
  * Whether a listed change can be news to the record. The poll window overlaps the previous one (clock skew),

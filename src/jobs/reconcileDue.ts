@@ -14,11 +14,6 @@ export interface ReconcileDueSummary {
 /** How long a failed reconcile waits before the next try (the hint stays in the index meanwhile). */
 const RETRY_MS = 30_000;
 
-/** Marks an interview for reconciliation; durable, so a crash right after a webhook loses nothing. */
-export async function markForReconcile(deps: Pick<ReconcileDeps, 'store'>, interviewId: string, at: Date): Promise<void> {
-  await deps.store.zadd(keys.reconcileIndex, interviewId, at.getTime());
-}
-
 /**
  * Reconciles every interview whose hint is due. Each one is leased, so replicas sharing Redis never work on
  * the same interview at once; a hint that arrived while it was being reconciled keeps it in the index.

@@ -5,6 +5,10 @@
  */
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
+import type { DeliverDueSummary } from './deliverDue.js';
+import type { PollRun } from './pollOnce.js';
+import type { ReconcileDueSummary } from './reconcileDue.js';
+import type { RetentionSummary } from './retentionSweep.js';
 
 /** Who started a run. */
 export type JobTrigger = 'schedule' | 'ops' | 'cli';
@@ -71,4 +75,22 @@ export class JobRegistry<T extends Records> {
   lastRuns(): Partial<Record<keyof T, JobRunRecord>> {
     return Object.fromEntries(this.last) as Partial<Record<keyof T, JobRunRecord>>;
   }
+}
+
+/** Every job's record; see registry.ts. */
+export interface Jobs {
+  poll: JobRecord<{ accountId?: string } | undefined, PollRun[]>;
+  expire: JobRecord<undefined, { marked: number }>;
+  reconcile: JobRecord<undefined, ReconcileDueSummary>;
+  deliver: JobRecord<undefined, DeliverDueSummary>;
+  retention: JobRecord<undefined, RetentionSummary>;
+  'sqlite-sweep': JobRecord<undefined, unknown>;
+  [name: string]: JobRecord<never, unknown>;
+}
+
+
+/** What the ops routes and the CLI hold: runJob over the bridge's jobs, and a nudge for the reconcile worker. */
+export interface JobRunner {
+  runJob: JobRegistry<Jobs>['runJob'];
+  kickReconcile(): void;
 }

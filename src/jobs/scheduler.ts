@@ -7,7 +7,7 @@ import type { DeliverDueDeps, DeliverDueSummary, DeliveryWorker } from './delive
 import { expireOverdue } from './expireOverdue.js';
 import { WorkerLoop } from './loop.js';
 import { JobRegistry } from './registry.js';
-import type { JobRecord } from './registry.js';
+import type { JobRunner, Jobs } from './registry.js';
 import { pollOnce } from './pollOnce.js';
 import type { PollRun } from './pollOnce.js';
 import { reconcileDue } from './reconcileDue.js';
@@ -15,24 +15,13 @@ import { retentionSweep } from './retentionSweep.js';
 import type { RetentionSummary } from './retentionSweep.js';
 import type { ReconcileDueSummary } from './reconcileDue.js';
 
-/** Every job's record; see registry.ts. */
-export interface Jobs {
-  poll: JobRecord<{ accountId?: string } | undefined, PollRun[]>;
-  expire: JobRecord<undefined, { marked: number }>;
-  reconcile: JobRecord<undefined, ReconcileDueSummary>;
-  deliver: JobRecord<undefined, DeliverDueSummary>;
-  retention: JobRecord<undefined, RetentionSummary>;
-  'sqlite-sweep': JobRecord<undefined, unknown>;
-  [name: string]: JobRecord<never, unknown>;
-}
-
 /**
  * The jobs as records over the container (one registry, one runJob), and the thin schedule that runs them:
  * node-cron for the poll, the expiry sweep and the retention sweep, worker loops (interval plus an immediate
  * kick) for reconciling and delivering. Each job claims its work through the store, so any number of
  * replicas can run the same schedule.
  */
-export class Scheduler {
+export class Scheduler implements JobRunner {
   private readonly reconcileLoop: WorkerLoop;
   private deliveryWorker: DeliveryWorker | undefined;
   private readonly tasks: ScheduledTask[] = [];
@@ -145,7 +134,6 @@ export class Scheduler {
       store: c.store,
       client: c.callbackClient,
       tokenFor: (id) => c.callbackTokenFor(id),
-      onDelivered: c.onDelivered,
       onSettled: (outcome) => c.metrics.delivery(outcome),
       logger: c.logger,
       config: { ...d, leaseMs: d.timeoutMs + 15_000 },

@@ -4,7 +4,7 @@ import type { Container } from '../container.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { opsGuard } from '../http/opsAuth.js';
 import { exactRouter } from '../http/routing.js';
-import type { Scheduler } from '../jobs/scheduler.js';
+import type { JobRunner } from '../jobs/registry.js';
 import { expireInterviewNow } from '../domain/expireNow.js';
 
 /** `?account=` for a manual poll: absent means every account; an unknown one is a 404. */
@@ -39,7 +39,7 @@ function opsRoute(router: Router, guard: Middleware, method: 'GET' | 'POST', pat
  * carry the ops guard on the routes themselves (opsRoute), so only what is routed is served, and only
  * after the guard.
  */
-export function opsRoutes(c: Container, scheduler: Scheduler): Router {
+export function opsRoutes(c: Container, scheduler: JobRunner): Router {
   const router = exactRouter();
   const guard = opsGuard(c.config.ops);
   router.get('/healthz', (ctx) => {

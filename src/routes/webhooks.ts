@@ -3,9 +3,7 @@ import { exactRouter } from '../http/routing.js';
 import getRawBody from 'raw-body';
 import type { Container } from '../container.js';
 import { HttpError, notFound } from '../http/errors.js';
-import { recordsForHint } from '../jobs/pollOnce.js';
-import { markForReconcile } from '../jobs/reconcileDue.js';
-import type { ChangeHint } from '../upstreams/types.js';
+import { receiveWebhook } from '../domain/webhook.js';
 import { SIGNATURE_HEADER } from '../upstreams/hireflix/webhook.js';
 import { VERVOE_SIGNATURE_HEADER } from '../upstreams/vervoe/webhook.js';
 
@@ -13,8 +11,8 @@ import { VERVOE_SIGNATURE_HEADER } from '../upstreams/vervoe/webhook.js';
 const SIGNATURE_HEADERS: Record<string, string> = { hireflix: SIGNATURE_HEADER, vervoe: VERVOE_SIGNATURE_HEADER };
 
 /**
- * Upstream webhooks: signature first (over the exact bytes received, in constant time), then a durable
- * "reconcile this one" mark, then a fast 2xx. Duplicates and out-of-order deliveries only repeat the mark.
+ * Upstream webhooks: the body read within its limits (size, time, the bad-signature allowance), then one
+ * domain call (domain/webhook.ts: signature, hint, durable reconcile mark), then a fast answer.
  */
 export function webhookRoutes(c: Container, onMarked: () => void): Router {
   const router = exactRouter();
@@ -57,32 +55,27 @@ export function webhookRoutes(c: Container, onMarked: () => void): Router {
     } finally {
       clearTimeout(timer);
     }
-    const upstream = c.upstreamFor(account);
-    if (!upstream.verifyWebhook(raw, ctx.headers)) {
-      ctx.state.webhookSignatureFailure = true;
-      const refused = limited();
-      if (refused) throw refused;
-      c.webhookSignatureLimiter.recordFailure(account.id);
-      throw new HttpError(401, 'Invalid Signature');
+    const result = await receiveWebhook(c, c.upstreamFor(account), account.id, raw, ctx.headers);
+    const log = ctx.state.log as typeof c.logger;
+    switch (result.kind) {
+      case 'bad-signature': {
+        c.metrics.webhookSignatureFailure(upstreamKind);
+        const refused = limited();
+        if (refused) throw refused;
+        c.webhookSignatureLimiter.recordFailure(account.id);
+        throw new HttpError(401, 'Invalid Signature');
+      }
+      case 'bad-body':
+        throw new HttpError(400, 'Invalid webhook body');
+      case 'ignored':
+        log.debug({ accountId: account.id, event: result.event }, 'webhook for an interview this bridge did not create; ignored');
+        ctx.body = { status: 200, message: 'Ignored: not an interview created through this bridge' };
+        return;
+      case 'accepted':
+        onMarked();
+        log.info({ accountId: account.id, interviewId: result.interviewIds[0], followers: result.interviewIds.length, event: result.event }, 'webhook accepted');
+        ctx.body = { status: 200, message: 'Accepted' };
     }
-    let hint: ChangeHint;
-    try {
-      hint = upstream.parseWebhook(raw);
-    } catch {
-      throw new HttpError(400, 'Invalid webhook body');
-    }
-    const ids = (await recordsForHint(c.store, account.id, hint)).map((r) => r.id);
-    const id = ids[0];
-    if (!id) {
-      (ctx.state.log as typeof c.logger).debug({ accountId: account.id, event: hint.event }, 'webhook for an interview this bridge did not create; ignored');
-      ctx.body = { status: 200, message: 'Ignored: not an interview created through this bridge' };
-      return;
-    }
-    // Every Workable interview following this upstream interview gets its own reconcile and its own PUT.
-    for (const each of ids) await markForReconcile(c, each, c.now());
-    onMarked();
-    (ctx.state.log as typeof c.logger).info({ accountId: account.id, interviewId: id, followers: ids.length, event: hint.event }, 'webhook accepted');
-    ctx.body = { status: 200, message: 'Accepted' };
   });
   return router;
 }
