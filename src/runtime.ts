@@ -11,7 +11,9 @@ import type { BridgeConfig } from './config/types.js';
 import { createContainer } from './container.js';
 import type { Container } from './container.js';
 import { configSecrets, createLogger, SecretList } from './logger.js';
-import { createHireflixSandbox } from './sandbox/hireflix/index.js';
+import { Lifecycle } from './lifecycle.js';
+import { listenError } from './listenError.js';
+import type { SandboxStarter } from './sandbox/embedded.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { createStore, type SqliteStore } from './store/index.js';
 import type { Store } from './store/index.js';
@@ -46,82 +48,117 @@ export interface StartOptions {
   logDestination?: DestinationStream;
   /** parseConfig's warnings, logged once at start-up. */
   configWarnings?: readonly string[];
+  /**
+   * Sandbox mode: what starts the built-in simulator. server.ts passes it; without it the simulator module
+   * is loaded on demand, so a configured (production) start never loads it.
+   */
+  startSandbox?: SandboxStarter;
   /** Tests only: what the bridge uses instead of the store it opened (e.g. a wrapper that injects faults). */
   wrapStore?: (store: Store) => Store;
 }
 
-/** A listen error an operator can act on: which port, which setting moves it. Others pass unchanged. */
-function listenError(err: unknown, port: number, host: string, setting: string, what: string): Error {
-  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    return new Error(`port ${port} on ${host} (${what}) is already in use: stop the process listening there, or set ${setting} to a free port`);
-  }
-  return err as Error;
-}
-
-/** Builds and starts everything the configuration asks for. Used by server.ts and by component tests. */
+/**
+ * Builds and starts everything the configuration asks for, as named steps (lifecycle.ts): sandbox (sandbox
+ * mode only), store, server, requests, scheduler, watchers; shutdown stops them in reverse. Used by
+ * server.ts and by component tests.
+ */
 export async function startBridge(config: BridgeConfig, opts: StartOptions = {}): Promise<RunningBridge> {
   // Grows with reloaded accounts' secrets (not when the caller brings its own logger, as some tests do).
   const secrets = new SecretList(configSecrets(config));
   const logger = opts.logger ?? createLogger({ ...config.logging, secrets, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   for (const w of opts.configWarnings ?? []) logger.warn({ problem: w }, 'configuration warning');
-  let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
-  if (config.sandbox) sandbox = await startSandbox(config, logger);
+  const steps = new Lifecycle(logger);
 
-  const opened = await createStore(
-    config.store.kind === 'sqlite' ? config.store : { ...config.store, logger: { warn: (o: object, m: string) => logger.warn(o, m) } },
+  const sandbox = config.sandbox
+    ? await steps.step('sandbox', async () => (opts.startSandbox ?? (await import('./sandbox/embedded.js')).startEmbeddedSandbox)(config, logger), (sb) => sb.close())
+    : undefined;
+
+  const { store, storeSafety } = await steps.step(
+    'store',
+    async () => {
+      const opened = await createStore(
+        config.store.kind === 'sqlite' ? config.store : { ...config.store, logger: { warn: (o: object, m: string) => logger.warn(o, m) } },
+      );
+      if (opened.releaseStaleClaims) {
+        // One process per SQLite file: leases and locks on file were left by a process that died holding them.
+        const released = (await opened.releaseStaleClaims('lease:')) + (await opened.releaseStaleClaims('lock:'));
+        if (released > 0) logger.info({ released }, 'released leases left by a previous process');
+      }
+      const safety = await inspectStore(opened, config);
+      logStoreSafety(logger, safety);
+      return { store: opts.wrapStore ? opts.wrapStore(opened) : opened, storeSafety: safety };
+    },
+    (s) => s.store.close(),
   );
-  if (opened.releaseStaleClaims) {
-    // One process per SQLite file: leases and locks on file were left by a process that died holding them.
-    const released = (await opened.releaseStaleClaims('lease:')) + (await opened.releaseStaleClaims('lock:'));
-    if (released > 0) logger.info({ released }, 'released leases left by a previous process');
-  }
-  const storeSafety = await inspectStore(opened, config);
-  logStoreSafety(logger, storeSafety);
-  const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
   const container = createContainer({ config, store, logger, storeSafety, processMetrics: opts.processMetrics ?? false, ...(opts.now ? { now: opts.now } : {}) });
   const scheduler = new Scheduler(container);
   const app = createApp(container, scheduler);
   const requests = trackRequests(app.callback());
-  const server = createServer(requests.handler);
-  server.on('clientError', answerClientError);
-  server.requestTimeout = config.server.requestTimeoutMs;
-  server.headersTimeout = config.server.headersTimeoutMs;
-  server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
-  if (config.server.maxConnections > 0) server.maxConnections = config.server.maxConnections;
-  try {
-    await new Promise<void>((resolveListen, reject) => {
-      server.once('error', reject);
-      server.listen(config.server.port, config.server.host, () => resolveListen());
-    });
-  } catch (err) {
-    await store.close().catch(() => undefined);
-    await sandbox?.close().catch(() => undefined);
-    throw listenError(err, config.server.port, config.server.host, 'PORT (or server.port in bridge.yaml)', 'the bridge');
-  }
+
+  const server = await steps.step(
+    'server',
+    async () => {
+      const srv = createServer(requests.handler);
+      srv.on('clientError', answerClientError);
+      srv.requestTimeout = config.server.requestTimeoutMs;
+      srv.headersTimeout = config.server.headersTimeoutMs;
+      srv.keepAliveTimeout = config.server.keepAliveTimeoutMs;
+      if (config.server.maxConnections > 0) srv.maxConnections = config.server.maxConnections;
+      try {
+        await new Promise<void>((resolveListen, reject) => {
+          srv.once('error', reject);
+          srv.listen(config.server.port, config.server.host, () => resolveListen());
+        });
+      } catch (err) {
+        throw listenError(err, config.server.port, config.server.host, 'PORT (or server.port in bridge.yaml)', 'the bridge');
+      }
+      return srv;
+    },
+    // The listener stays open while requests drain (the next two steps stop first), so late arrivals (and
+    // /readyz) get an explicit 503 with Connection: close instead of a refused connection.
+    (srv) =>
+      new Promise<void>((r) => {
+        if (!srv.listening) return r();
+        srv.close(() => r());
+        srv.closeIdleConnections();
+      }),
+  );
+  // Requests in flight finish (their handlers may still write to the store) while the scheduler drains.
+  await steps.step('requests', () => undefined, () => requests.idle());
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   logger.info({ url, store: store.kind, mode: config.mode, accounts: config.accounts.map((a) => a.id) }, 'bridge listening');
   if (config.sandbox) announceSandbox(logger, config, url, sandbox?.url ?? '');
-  if (opts.scheduler !== false) scheduler.start();
-  const stopWatching = opts.watchMappings && opts.configDir
-    ? watchMappings(join(opts.configDir, 'mappings'), logger, (name, profile) => container.replaceMapping(name, profile))
-    : () => undefined;
+  if (opts.scheduler !== false) await steps.step('scheduler', () => scheduler.start(), () => scheduler.stop(), { together: true });
 
-  const accountsReloader =
-    config.mode === 'configured' && opts.configDir
-      ? watchAccounts({
-          dir: opts.configDir,
-          logger,
-          env: opts.env ?? process.env,
-          watch: opts.watchAccounts === true,
-          mappingNames: () => new Set(container.mappingNames()),
-          apply: (next) => {
-            // Before the new list is in force, so no line can quote a new secret unscrubbed.
-            secrets.add(configSecrets({ ...config, accounts: next }));
-            return container.replaceAccounts(next);
-          },
-        })
-      : undefined;
+  const accountsReloader = await steps.step(
+    'watchers',
+    () => {
+      const stopMappings = opts.watchMappings && opts.configDir
+        ? watchMappings(join(opts.configDir, 'mappings'), logger, (name, profile) => container.replaceMapping(name, profile))
+        : () => undefined;
+      const accounts =
+        config.mode === 'configured' && opts.configDir
+          ? watchAccounts({
+              dir: opts.configDir,
+              logger,
+              env: opts.env ?? process.env,
+              watch: opts.watchAccounts === true,
+              mappingNames: () => new Set(container.mappingNames()),
+              apply: (next) => {
+                // Before the new list is in force, so no line can quote a new secret unscrubbed.
+                secrets.add(configSecrets({ ...config, accounts: next }));
+                return container.replaceAccounts(next);
+              },
+            })
+          : undefined;
+      return { stopMappings, accounts };
+    },
+    (w) => {
+      w.stopMappings();
+      w.accounts?.close();
+    },
+  ).then((w) => w.accounts);
   const reloadAccounts = async (): Promise<boolean> => {
     if (accountsReloader) return accountsReloader.reload();
     logger.warn({ mode: config.mode }, config.mode === 'sandbox' ? 'sandbox mode: there are no accounts to reload' : 'accounts cannot be reloaded: no configuration folder');
@@ -130,21 +167,8 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
 
   const shutdown = async (): Promise<boolean> => {
     container.shuttingDown = true;
-    stopWatching();
-    accountsReloader?.close();
     const deadline = new Promise<false>((r) => setTimeout(() => r(false), config.server.shutdownTimeoutMs).unref());
-    const drained = (async () => {
-      // The listener stays open while requests drain, so late arrivals (and /readyz) get an explicit 503
-      // with Connection: close instead of a refused connection; it closes once nothing is in flight.
-      await Promise.all([scheduler.stop(), requests.idle()]);
-      await new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeIdleConnections();
-      });
-      await store.close();
-      if (sandbox) await sandbox.close();
-      return true as const;
-    })();
+    const drained = steps.stopAll().then(() => true as const);
     const clean = await Promise.race([drained, deadline]);
     if (!clean) {
       logger.error({ timeoutMs: config.server.shutdownTimeoutMs }, 'shutdown deadline passed; forcing exit');
@@ -193,26 +217,6 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
         : [400, 'Bad Request: malformed HTTP request'];
   const body = JSON.stringify({ status, message });
   socket.end(`HTTP/1.1 ${status} ${message}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
-
-async function startSandbox(config: BridgeConfig, logger: Logger) {
-  const sb = config.sandbox!;
-  const sandbox = createHireflixSandbox({
-    apiKey: sb.apiKey,
-    webhookSecret: sb.webhookSecret,
-    // Registered at start-up, so the sandbox lists the webhook `cli doctor` expects (docs/operations.md).
-    webhookUrl: `${config.server.publicBaseUrl}/webhooks/hireflix/demo`,
-    stateFile: sb.stateFile,
-  });
-  let url: string;
-  try {
-    url = await sandbox.listen(sb.port, '127.0.0.1');
-  } catch (err) {
-    await sandbox.close().catch(() => undefined);
-    throw listenError(err, sb.port, '127.0.0.1', 'SANDBOX_PORT', 'the built-in Hireflix simulator');
-  }
-  logger.info({ url }, 'Hireflix sandbox listening');
-  return { url, close: () => sandbox.close() };
 }
 
 function announceSandbox(logger: Logger, config: BridgeConfig, url: string, sandboxUrl: string): void {

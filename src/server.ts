@@ -28,7 +28,9 @@ async function main(): Promise<void> {
     process.stderr.write(`Configuration has ${parsed.problems.length} problem(s):\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(2);
   }
-  const bridge = await startBridge(parsed.config, { configDir, watchMappings: true, watchAccounts: true, processMetrics: true, configWarnings: parsed.warnings });
+  // Sandbox mode starts the built-in simulator from here; a configured start never loads it.
+  const sandbox = parsed.config.sandbox ? { startSandbox: (await import('./sandbox/embedded.js')).startEmbeddedSandbox } : {};
+  const bridge = await startBridge(parsed.config, { configDir, watchMappings: true, watchAccounts: true, processMetrics: true, configWarnings: parsed.warnings, ...sandbox });
   let stopping = false;
   const stop = (signal: string): void => {
     // A second signal (an impatient Ctrl-C) skips the drain.
