@@ -7,7 +7,7 @@ import { authFailureLimit, clientKey } from './http/authLimiter.js';
 import { errorMiddleware } from './http/errorMiddleware.js';
 import { HttpError } from './http/errors.js';
 import { loggedPath } from './http/logPath.js';
-import { requestScope } from './logger.js';
+import { accessLogger, requestScope } from './logger.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { opsRoutes } from './routes/ops.js';
 import { reportRoutes } from './routes/reports.js';
@@ -19,14 +19,13 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Gives every request an id (the caller's X-Request-Id when sane) and a child logger carrying it. */
 function requestContext(c: Container) {
+  const access = accessLogger(c.logger);
   return async (ctx: Context, next: Next): Promise<void> => {
     const given = ctx.get('x-request-id');
     const id = REQUEST_ID.test(given) ? given : randomUUID();
     ctx.set('X-Request-Id', id);
-    // Made on first use: most requests log nothing below the configured level, and a child logger per
-    // request is a measurable share of a cached templates answer.
-    let log: typeof c.logger | undefined;
-    Object.defineProperty(ctx.state, 'log', { get: () => (log ??= c.logger.child({ reqId: id })), configurable: true, enumerable: true });
+    // The process logger: inside the request scope below, its mixin adds the request id to every line.
+    ctx.state.log = c.logger;
     const started = process.hrtime.bigint();
     try {
       await requestScope.run({ reqId: id }, next);
@@ -35,7 +34,7 @@ function requestContext(c: Container) {
       const route = typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : null;
       if (c.logger.isLevelEnabled('info')) {
         // `path` is the route pattern (or the redacted path when none matched): a report's path is its capability.
-        (ctx.state.log as typeof c.logger).info({ method: ctx.method, path: loggedPath(ctx), route, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+        access.info({ reqId: id, method: ctx.method, path: loggedPath(ctx), route, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
       }
       c.metrics.request(ctx.method, route ?? 'unmatched', ctx.status, ms / 1000);
     }
