@@ -9,10 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Koa from 'koa';
-import { startBridge } from '../src/runtime.js';
-import type { RunningBridge } from '../src/runtime.js';
+import pino from 'pino';
+import type { RunningBridge, startBridge as StartBridge } from '../src/runtime.js';
 import { createHireflixSandbox } from '../src/sandbox/hireflix/index.js';
-import { benchConfig, deleteRedisPrefix, quietLogger, uniquePrefix, type BenchAccount } from './lib/setup.js';
+import { benchConfig, deleteRedisPrefix, uniquePrefix, type BenchAccount } from './lib/setup.js';
 
 export interface TargetsReady {
   koaUrl: string;
@@ -27,9 +27,19 @@ const latencyMs = Number(process.argv[2] ?? 20);
 const dir = mkdtempSync(join(tmpdir(), 'wvb-bench-http-'));
 const prefix = uniquePrefix('http');
 
+// The bridge as production runs it: the compiled build (dist/, built by bench/http.ts; BENCH_SOURCE=1 runs
+// src/ through tsx instead), logging at LOG_LEVEL (default info, the production default) with the access
+// line on, written asynchronously to /dev/null as it would be to stdout.
+const runtimeModule = process.env.BENCH_SOURCE ? '../src/runtime.js' : '../dist/runtime.js';
+const { startBridge } = (await import(runtimeModule)) as { startBridge: typeof StartBridge };
+const logLevel = process.env.LOG_LEVEL ?? 'info';
+
+// Bare Koa answers the very JSON the bridge's templates route answers (set once the bridge is up).
+let templatesJson = '{}';
 const koa = new Koa();
 koa.use((ctx) => {
-  ctx.body = 'Hello World';
+  ctx.type = 'application/json';
+  ctx.body = templatesJson;
 });
 const koaServer = koa.listen(0, '127.0.0.1');
 await new Promise((r) => koaServer.once('listening', r));
@@ -38,7 +48,6 @@ const sandbox = createHireflixSandbox({ latencyMs });
 const sandboxUrl = await sandbox.listen(0, '127.0.0.1');
 const templateId = sandbox.state.store.positions().find((p) => p.archived === null)!.id;
 
-const logger = quietLogger();
 const bridges: Record<'sqlite' | 'redis', RunningBridge> = {} as Record<'sqlite' | 'redis', RunningBridge>;
 let account: BenchAccount | undefined;
 for (const kind of ['sqlite', 'redis'] as const) {
@@ -47,12 +56,14 @@ for (const kind of ['sqlite', 'redis'] as const) {
     store: kind === 'sqlite' ? { kind, path: join(dir, 'bridge.sqlite') } : { kind, prefix },
     sandboxEndpoint: sandbox.endpoint(),
     sandboxApiKey: sandbox.apiKey,
+    logLevel,
     ...(account ? { account } : {}),
   });
   account = built.account;
-  bridges[kind] = await startBridge(built.config, { logger, scheduler: false });
+  bridges[kind] = await startBridge(built.config, { scheduler: false, logDestination: pino.destination({ dest: '/dev/null', sync: false }) });
 }
 const token = account!.token;
+templatesJson = await (await fetch(`${bridges.sqlite.url}/interview-templates`, { headers: { authorization: `Bearer ${token}` } })).text();
 
 const ready: TargetsReady = {
   koaUrl: `http://127.0.0.1:${(koaServer.address() as AddressInfo).port}`,
@@ -80,6 +91,11 @@ async function stop(): Promise<void> {
 
 process.on('message', (m: unknown) => {
   if (m === 'stop') void stop();
+  // This process's CPU time so far (µs): the parent takes it around a run to get CPU per request.
+  if (m === 'cpu') {
+    const u = process.cpuUsage();
+    process.send?.({ cpuMicros: u.user + u.system });
+  }
   if (m === 'stats') process.send?.({ stats: { graphqlRequests: sandbox.state.stats.requests, interviews: sandbox.state.store.all().length } });
 });
 process.on('disconnect', () => void stop());

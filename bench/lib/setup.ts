@@ -56,6 +56,8 @@ export interface ConfigInput {
   sandboxApiKey: string;
   /** Extra bridge.yaml text. */
   bridgeYaml?: string;
+  /** The bridge's log level (default warn; the HTTP part runs at the production default, info). */
+  logLevel?: string;
   /** Reuse these credentials (e.g. two bridges one client talks to); fresh ones otherwise. */
   account?: BenchAccount;
 }
@@ -71,7 +73,7 @@ export function benchConfig(input: ConfigInput): { config: BridgeConfig; account
   const bridgeYaml = `
 server: { host: 127.0.0.1, port: ${input.port}, public_base_url: "http://127.0.0.1:${input.port}" }
 callback_policy: { allowed_hosts: ["*.workable.com"], allow_local: true }
-logging: { level: warn, pretty: false }
+logging: { level: ${input.logLevel ?? 'warn'}, pretty: false }
 ${input.bridgeYaml ?? ''}`;
   const accountsYaml = `accounts:
   - id: bench
