@@ -8,7 +8,7 @@ import { callbackUrlProblem } from './callbackPolicy.js';
 import { invalid } from './errors.js';
 import type { InterviewIds } from './interviewIds.js';
 import { keys } from './keys.js';
-import { withLock } from './lock.js';
+import { withLockedRecord } from './lock.js';
 import { normalisePhone } from './phone.js';
 import type { TemplateCache } from './templates.js';
 import type { InterviewRecord } from './types.js';
@@ -48,13 +48,13 @@ export async function createInterview(
 
   const id = await deps.ids.idFor(account.id, body.callback_url);
   const lockTtl = deps.upstreamTimeoutMs * 3 + 5000;
-  return withLock(
+  const outcome = await withLockedRecord<InterviewRecord, Outcome>(
     deps.store,
     `interview:${id}`,
-    async () => {
+    keys.interview(id),
+    async (current) => {
       // A repeat of a finished request, or another copy that finished while this one waited for the lock.
-      const current = await deps.store.get<InterviewRecord>(keys.interview(id));
-      if (current?.phase === 'invited') return { id, created: false };
+      if (current?.phase === 'invited') return { result: { created: false }, writes: [] };
       const template = await findTemplate(deps, account, upstream, body.interview_template_id);
       const record = { ...draftRecord(deps, account, upstream, body, id, current), templateName: template.name };
       const result = await inviteUpstream(upstream, record, body.interview_template_id);
@@ -80,17 +80,24 @@ export async function createInterview(
       // An interview that already existed upstream may be finished already (a re-send after completion):
       // reconcile it at once, so this callback_url gets the result too.
       if (result.alreadyExisted) writes.push({ op: 'zadd', index: keys.reconcileIndex, member: id, score: deps.now().getTime() });
-      await deps.store.writeAll(writes);
-      if (result.alreadyExisted) deps.onMarked?.();
-      deps.logger.info(
-        { interviewId: id, accountId: account.id, upstreamId: result.upstreamId, alreadyExisted: result.alreadyExisted, phoneDropped: Boolean(record.phoneNote) },
-        'interview created',
-      );
-      return { id, created: !result.alreadyExisted };
+      return { result: { created: !result.alreadyExisted, invited: { upstreamId: result.upstreamId, alreadyExisted: result.alreadyExisted, phoneDropped: Boolean(record.phoneNote) } }, writes };
     },
-    // The record written inside is what later copies read, so the release need not hold up the answer.
+    // The record written inside is what later copies read, so a release on its own need not hold up the answer.
     { ttlMs: lockTtl, waitMs: lockTtl, releaseInBackground: true },
   );
+  const invited = outcome.invited;
+  if (invited) {
+    // After the writes: a nudge or a line about an interview never comes before it is stored.
+    if (invited.alreadyExisted) deps.onMarked?.();
+    deps.logger.info({ interviewId: id, accountId: account.id, ...invited }, 'interview created');
+  }
+  return { id, created: outcome.created };
+}
+
+/** What the locked section did: found the interview done, or invited (or found) it upstream just now. */
+interface Outcome {
+  created: boolean;
+  invited?: { upstreamId: string; alreadyExisted: boolean; phoneDropped: boolean };
 }
 
 async function findTemplate(deps: CreateDeps, account: AccountConfig, upstream: Upstream, templateId: string): Promise<UpstreamTemplate> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Store } from '../store/types.js';
+import type { Store, StoreWrite } from '../store/types.js';
 import { DomainError } from './errors.js';
 
 /** A holder usually finishes within a second or two: a client told to come back then mostly finds it done. */
@@ -79,6 +79,61 @@ export async function withLock<T>(store: Store, name: string, fn: () => Promise<
     if (!releasing) {
       const released = store.releaseClaim(key, owner).catch(() => false);
       if (!opts.releaseInBackground) await released;
+    }
+  }
+}
+
+/**
+ * withLock for the common request shape "lock, read one record, decide, write a batch, release", in as few
+ * store round trips as the backend allows: on Redis the lock and the read are one call and the writes and the
+ * release another (two in all); elsewhere the same steps one by one. `fn` gets the record (undefined when
+ * absent) and returns its result and the writes to apply atomically before the lock is released.
+ */
+export async function withLockedRecord<T, R>(
+  store: Store,
+  name: string,
+  key: string,
+  fn: (current: T | undefined) => Promise<{ result: R; writes: readonly StoreWrite[] }>,
+  opts: LockOptions = {},
+): Promise<R> {
+  const claim = `lock:${name}`;
+  const ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
+  const waitMs = opts.waitMs ?? DEFAULT_WAIT_MS;
+  const owner = randomUUID();
+  const started = Date.now();
+  let pause = 5;
+  let current: T | undefined;
+  for (;;) {
+    if (store.claimAndGet) {
+      const got = await store.claimAndGet<T>(claim, owner, ttlMs, key);
+      if (got.claimed) {
+        current = got.value;
+        break;
+      }
+    } else if (await store.setIfAbsent(claim, owner, ttlMs)) {
+      break;
+    }
+    const waited = Date.now() - started;
+    if (waited >= waitMs) throw new LockBusyError(name, waited);
+    await sleep(Math.min(pause + Math.random() * pause, waitMs - waited));
+    pause = Math.min(pause * 2, 100);
+  }
+  let released = false;
+  try {
+    if (!store.claimAndGet) current = await store.get<T>(key);
+    const { result, writes } = await fn(current);
+    if (writes.length > 0 && store.writeAllAndRelease) {
+      await store.writeAllAndRelease(writes, claim, owner);
+      released = true;
+    } else if (writes.length > 0) {
+      await store.writeAll(writes);
+    }
+    return result;
+  } finally {
+    if (!released) {
+      // A failed release (or writes that failed with it) leaves the lock to its TTL, as in withLock.
+      const release = store.releaseClaim(claim, owner).catch(() => false);
+      if (!opts.releaseInBackground) await release;
     }
   }
 }

@@ -30,6 +30,14 @@ export function encodeRecord(value: unknown, ttlMs: number | undefined, now = Da
   return JSON.stringify({ value, expires: ttlMs === undefined ? undefined : now + ttlMs });
 }
 
+/** The value of a record as encodeRecord wrote it (keyv's format), or undefined when absent or expired. */
+export function decodeRecord<T>(text: string | null | undefined, now = Date.now()): T | undefined {
+  if (text === null || text === undefined) return undefined;
+  const parsed = JSON.parse(text) as { value?: T; expires?: number | null };
+  if (typeof parsed.expires === 'number' && parsed.expires <= now) return undefined;
+  return parsed.value;
+}
+
 /** Validates a batch before a backend starts it, so a caller bug never leaves a transaction half-applied. */
 export function checkWrites(writes: readonly StoreWrite[]): void {
   for (const w of writes) {

@@ -9,7 +9,7 @@
 import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { StoreUnavailableError, type Store, type StoreWrite } from './types.js';
-import { checkScore, checkWrites, encodeRecord, KeyvRecords, normalizeTtl } from './keyvStore.js';
+import { checkScore, checkWrites, decodeRecord, encodeRecord, KeyvRecords, normalizeTtl } from './keyvStore.js';
 
 const BACKEND = 'redis';
 /** Ceiling of the reconnect backoff: a dead Redis is retried at most this often once backoff saturates. */
@@ -17,6 +17,10 @@ const MAX_RECONNECT_DELAY_MS = 2000;
 
 /** Compare-and-delete: drop the claim only while it still holds the caller's value. */
 const RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
+/** Claim, and when the claim was taken, read the record: the lock-and-read of a request in one round trip. */
+const CLAIM_AND_GET_SCRIPT =
+  "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1, redis.call('GET', KEYS[2])} else return {0} end";
 
 /** The pino-like subset the store logs through. */
 export interface StoreLogger {
@@ -36,6 +40,7 @@ export interface RedisStoreOptions {
 }
 
 type Client = ReturnType<typeof createClient>;
+type Multi = ReturnType<Client['multi']>;
 
 /** Where the client connects, without credentials, for logs. */
 function describeTarget(url: string): string {
@@ -176,19 +181,40 @@ export class RedisStore extends KeyvRecords implements Store {
     if (writes.length === 0) return Promise.resolve();
     return this.run(async () => {
       checkWrites(writes);
-      const multi = this.client.multi();
-      for (const w of writes) {
-        if (w.op === 'set') {
-          const ttl = normalizeTtl(w.ttlMs);
-          const text = encodeRecord(w.value, ttl);
-          if (ttl === undefined) multi.set(this.#recordKey(w.key), text);
-          else multi.set(this.#recordKey(w.key), text, { expiration: { type: 'PX', value: ttl } });
-        } else if (w.op === 'delete') multi.del(this.#recordKey(w.key));
-        else if (w.op === 'zadd') multi.zAdd(this.#zsetKey(w.index), { score: w.score, value: w.member });
-        else multi.zRem(this.#zsetKey(w.index), w.member);
-      }
-      await multi.exec();
+      await this.#queue(this.client.multi(), writes).exec();
     });
+  }
+
+  /** The writes and the compare-and-delete of the claim in one MULTI/EXEC (the script runs inside it). */
+  writeAllAndRelease(writes: readonly StoreWrite[], claim: string, owner: string): Promise<void> {
+    return this.run(async () => {
+      checkWrites(writes);
+      await this.#queue(this.client.multi(), writes).eval(RELEASE_SCRIPT, { keys: [this.#claimKey(claim)], arguments: [owner] }).exec();
+    });
+  }
+
+  claimAndGet<T>(claim: string, owner: string, ttlMs: number, key: string): Promise<{ claimed: boolean; value?: T }> {
+    return this.run(async () => {
+      const ttl = normalizeTtl(ttlMs) ?? 1;
+      const reply = (await this.client.eval(CLAIM_AND_GET_SCRIPT, { keys: [this.#claimKey(claim), this.#recordKey(key)], arguments: [owner, String(ttl)] })) as [number, (string | null)?];
+      if (reply[0] !== 1) return { claimed: false };
+      const value = decodeRecord<T>(reply[1]);
+      return value === undefined ? { claimed: true } : { claimed: true, value };
+    });
+  }
+
+  #queue(multi: Multi, writes: readonly StoreWrite[]): Multi {
+    for (const w of writes) {
+      if (w.op === 'set') {
+        const ttl = normalizeTtl(w.ttlMs);
+        const text = encodeRecord(w.value, ttl);
+        if (ttl === undefined) multi.set(this.#recordKey(w.key), text);
+        else multi.set(this.#recordKey(w.key), text, { expiration: { type: 'PX', value: ttl } });
+      } else if (w.op === 'delete') multi.del(this.#recordKey(w.key));
+      else if (w.op === 'zadd') multi.zAdd(this.#zsetKey(w.index), { score: w.score, value: w.member });
+      else multi.zRem(this.#zsetKey(w.index), w.member);
+    }
+    return multi;
   }
 
   ping(): Promise<void> {

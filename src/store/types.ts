@@ -49,6 +49,13 @@ export interface Store {
   releaseStaleClaims?(prefix: string): Promise<number>;
   /** A backend that keeps expired rows until read (SQLite): deletes them; the scheduler calls it hourly. */
   sweepExpired?(): Promise<unknown>;
+  /**
+   * A networked backend (Redis) saves round trips on the request path: setIfAbsent(claim, owner, ttlMs)
+   * and, when it succeeded, get(key), in one atomic call. `value` is read only when `claimed`.
+   */
+  claimAndGet?<T>(claim: string, owner: string, ttlMs: number, key: string): Promise<{ claimed: boolean; value?: T }>;
+  /** writeAll(writes), then releaseClaim(claim, owner), in one atomic call (all or nothing, as writeAll). */
+  writeAllAndRelease?(writes: readonly StoreWrite[], claim: string, owner: string): Promise<void>;
 }
 
 /** One write of {@link Store.writeAll}: a record (set/delete) or a sorted-index member (zadd/zrem). */

@@ -1,6 +1,7 @@
 /**
  * A real store (SQLite or Redis) behind a wrapper that makes one chosen write fail, for fault-injection
- * tests. Every write the bridge makes (set, delete, setIfAbsent, releaseClaim, zadd, zrem, writeAll) is
+ * tests. Every write the bridge makes (set, delete, setIfAbsent, releaseClaim, zadd, zrem, writeAll, and on
+ * Redis claimAndGet and writeAllAndRelease) is
  * counted once armed; the k-th one fails with StoreUnavailableError, as a store outage would:
  *
  * - `lost`: the write is not made (the store never got it);
@@ -22,10 +23,12 @@ export interface CountedWrite {
   write: string;
 }
 
-const WRITES = new Set(['set', 'delete', 'setIfAbsent', 'releaseClaim', 'zadd', 'zrem', 'writeAll']);
+// claimAndGet takes a claim and writeAllAndRelease writes and releases one: writes, like the calls they stand for.
+const WRITES = new Set(['set', 'delete', 'setIfAbsent', 'releaseClaim', 'zadd', 'zrem', 'writeAll', 'claimAndGet', 'writeAllAndRelease']);
 
 function describeWrite(op: string, args: unknown[]): string {
   const a = args as [unknown, unknown, unknown];
+  if (op === 'writeAllAndRelease') return `${describeWrite('writeAll', [a[0]])} + releaseClaim ${String(a[1])}`;
   if (op === 'writeAll') return `writeAll[${(a[0] as StoreWrite[]).map((w) => describeWrite(w.op, w.op === 'set' || w.op === 'delete' ? [w.key] : [w.index, w.member])).join(', ')}]`;
   if (op === 'zadd' || op === 'zrem') return `${op} ${String(a[0])} ${String(a[1])}`;
   return `${op} ${String(a[0])}`;
@@ -71,24 +74,28 @@ export function faultyStore(inner: Store, clock: () => number): FaultyStore {
           fired = entry;
         }
       }
-      const key = String(args[0]);
+      // The claim a call takes or releases, and with which owner value.
+      const key = String(op === 'writeAllAndRelease' ? args[1] : args[0]);
+      const owner = op === 'writeAllAndRelease' ? args[2] : args[1];
+      const releases = op === 'releaseClaim' || op === 'writeAllAndRelease';
+      const took = (r: unknown): boolean => (op === 'setIfAbsent' && r === true) || (op === 'claimAndGet' && (r as { claimed?: boolean }).claimed === true);
       if (failing && mode === 'lost') {
         // Not made: a release that never happened leaves the claim to its TTL.
-        if (op === 'releaseClaim' && held.get(key)?.value === args[1]) {
+        if (releases && held.get(key)?.value === owner) {
           left.push({ key, ...held.get(key)! });
           held.delete(key);
         }
         throw new StoreUnavailableError(inner.kind, new Error(`injected fault: ${fired!.write} not made`));
       }
       const result = await fn(...args);
-      if (op === 'setIfAbsent' && result === true) {
+      if (took(result)) {
         const ttl = args[2] as number | undefined;
         held.set(key, { value: String(args[1]), ...(ttl !== undefined ? { ttlMs: ttl } : {}), at: clock() });
       }
-      if (op === 'releaseClaim') held.delete(key);
+      if (releases) held.delete(key);
       if (failing) {
         // Made, but the caller hears it failed: a claim it took is one it will never release.
-        if (op === 'setIfAbsent' && result === true) {
+        if (took(result)) {
           left.push({ key, ...held.get(key)! });
           held.delete(key);
         }

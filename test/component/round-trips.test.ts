@@ -1,0 +1,62 @@
+/**
+ * POST /interviews in store round trips: on Redis the lock-and-read is one call (a script) and the writes
+ * with the release another (one MULTI/EXEC), so a new interview costs two; a repeat costs one plus the
+ * release. Counted by wrapping the store the bridge works through; the id key and the templates are warmed
+ * first, as on any running bridge.
+ */
+import { expect } from 'chai';
+import type { Store } from '../../src/store/index.js';
+import { call, interviewBody, startHarness, type Harness } from './harness.js';
+
+function counting(calls: string[]) {
+  return (store: Store): Store =>
+    new Proxy(store, {
+      get(target, prop, recv) {
+        const v = Reflect.get(target, prop, recv) as unknown;
+        if (typeof v !== 'function') return v;
+        const fn = (v as (...a: unknown[]) => unknown).bind(target);
+        return (...args: unknown[]) => {
+          calls.push(String(prop));
+          return fn(...args);
+        };
+      },
+    });
+}
+
+for (const kind of ['redis', 'sqlite'] as const) {
+  describe(`POST /interviews store round trips (${kind})`, function () {
+    this.timeout(20_000);
+    const calls: string[] = [];
+    let h: Harness;
+    let templateId: string;
+    before(async () => {
+      h = await startHarness(kind, { webhooks: false, wrapStore: counting(calls) });
+      const t = await call(`${h.url}/interview-templates`, { token: h.acme.token });
+      templateId = (t.body as { interview_templates: Array<{ id: string }> }).interview_templates[0]!.id;
+      // Warm the id key (read once per process) with a first interview.
+      expect((await call(`${h.url}/interviews`, { token: h.acme.token, body: interviewBody(templateId) })).status).to.equal(201);
+    });
+    after(async () => h?.close());
+
+    it(kind === 'redis' ? 'a new interview: two round trips (lock-and-read, writes-and-release)' : 'a new interview: lock, read, writes (and the release)', async () => {
+      calls.length = 0;
+      const res = await call(`${h.url}/interviews`, { token: h.acme.token, body: interviewBody(templateId, { callback_url: 'https://acme.workable.com/spi/v3/interviews/rt-1/callback' }) });
+      expect(res.status).to.equal(201);
+      await new Promise((r) => setTimeout(r, 50)); // a release in the background lands
+      if (kind === 'redis') expect(calls).to.deep.equal(['claimAndGet', 'writeAllAndRelease']);
+      else expect(calls).to.deep.equal(['setIfAbsent', 'get', 'writeAll', 'releaseClaim']);
+    });
+
+    it('a repeat of a finished request: the lock-and-read, then only the release (off the answer)', async () => {
+      const body = interviewBody(templateId, { callback_url: 'https://acme.workable.com/spi/v3/interviews/rt-2/callback' });
+      const first = await call(`${h.url}/interviews`, { token: h.acme.token, body });
+      calls.length = 0;
+      const again = await call(`${h.url}/interviews`, { token: h.acme.token, body });
+      expect(again.status).to.equal(201);
+      expect(again.body).to.deep.equal(first.body);
+      await new Promise((r) => setTimeout(r, 50));
+      if (kind === 'redis') expect(calls).to.deep.equal(['claimAndGet', 'releaseClaim']);
+      else expect(calls).to.deep.equal(['setIfAbsent', 'get', 'releaseClaim']);
+    });
+  });
+}
