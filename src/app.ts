@@ -96,9 +96,14 @@ export function createApp(c: Container, scheduler: Scheduler): Koa {
     if (ctx.status === 405) throw new HttpError(405, 'Method Not Allowed'); // Allow is already set by the router
     if (ctx.status === 501) throw new HttpError(501, 'Not Implemented');
   });
-  // One router: every request is matched once against every route (four routers matched it four times).
+  // One router holding every route (not one per module nested in it): a request is matched once, by one
+  // pass over the routes, which is a measurable share of a cached templates answer.
   const router = exactRouter();
-  for (const sub of [opsRoutes(c, scheduler), webhookRoutes(c, () => scheduler.kickReconcile()), reportRoutes(c), openApiRoutes(c), workableRoutes(c, () => scheduler.kickReconcile())]) router.use(sub.routes());
+  opsRoutes(c, scheduler, router);
+  webhookRoutes(c, () => scheduler.kickReconcile(), router);
+  reportRoutes(c, router);
+  openApiRoutes(c, router);
+  workableRoutes(c, () => scheduler.kickReconcile(), router);
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

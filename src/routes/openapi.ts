@@ -4,8 +4,7 @@ import { openApiDocument } from '../http/openapi.js';
 import { exactRouter } from '../http/routing.js';
 
 /** GET /openapi.json: the published contract (src/http/openapi.ts), public; it holds no secret and no account. */
-export function openApiRoutes(c: Container): Router {
-  const router = exactRouter();
+export function openApiRoutes(c: Container, router: Router = exactRouter()): Router {
   const body = JSON.stringify(openApiDocument(c.config.server.publicBaseUrl));
   router.get('/openapi.json', (ctx) => {
     ctx.type = 'application/json';

@@ -39,8 +39,7 @@ function opsRoute(router: Router, guard: Middleware, method: 'GET' | 'POST', pat
  * carry the ops guard on the routes themselves (opsRoute), so only what is routed is served, and only
  * after the guard.
  */
-export function opsRoutes(c: Container, scheduler: JobRunner): Router {
-  const router = exactRouter();
+export function opsRoutes(c: Container, scheduler: JobRunner, router: Router = exactRouter()): Router {
   const guard = opsGuard(c.config.ops);
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };

@@ -9,8 +9,7 @@ import { renderReportPdf } from '../reports/pdf.js';
 const REPORT_ID = /^[A-Za-z0-9_-]{32}$/;
 
 /** PDF reports at unguessable URLs (the id is the capability), public so Workable can fetch them. */
-export function reportRoutes(c: Container): Router {
-  const router = exactRouter();
+export function reportRoutes(c: Container, router: Router = exactRouter()): Router {
   router.get('/reports/:file', async (ctx) => {
     const file = String(ctx.params.file);
     const id = file.endsWith('.pdf') ? file.slice(0, -4) : '';

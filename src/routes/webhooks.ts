@@ -14,8 +14,7 @@ const SIGNATURE_HEADERS: Record<string, string> = { hireflix: SIGNATURE_HEADER, 
  * Upstream webhooks: the body read within its limits (size, time, the bad-signature allowance), then one
  * domain call (domain/webhook.ts: signature, hint, durable reconcile mark), then a fast answer.
  */
-export function webhookRoutes(c: Container, onMarked: () => void): Router {
-  const router = exactRouter();
+export function webhookRoutes(c: Container, onMarked: () => void, router: Router = exactRouter()): Router {
   router.post('/webhooks/:upstream/:account', async (ctx) => {
     const account = c.accountById(String(ctx.params.account));
     if (!account || account.upstream.kind !== ctx.params.upstream || !account.webhooks) throw notFound('No webhook endpoint for this account');

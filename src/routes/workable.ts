@@ -25,8 +25,7 @@ async function loadInterview(c: Container, ctx: Context): Promise<InterviewRecor
 }
 
 /** The endpoints Workable calls, all behind the account's Bearer token. */
-export function workableRoutes(c: Container, onMarked: () => void = () => undefined): Router {
-  const router = exactRouter();
+export function workableRoutes(c: Container, onMarked: () => void = () => undefined, router: Router = exactRouter()): Router {
   router.use(['/interview-templates', '/interviews'], workableAuth(() => c.accounts()));
 
   router.get('/interview-templates', async (ctx) => {
