@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ACCOUNTS_YAML, cli, configDir } from './helpers.js';
+import { cli } from '../support/cli.js';
+import { ACCOUNTS_YAML, configDir } from '../support/config.js';
 
 const SECRETS = {
   ACME_WORKABLE_TOKEN: 'wk-acme-secret-value-1234',

@@ -6,8 +6,9 @@ import { COMMANDS, runCli } from '../../src/cli/run.js';
 import { keys } from '../../src/domain/keys.js';
 import type { InterviewRecord } from '../../src/domain/types.js';
 import { createStore } from '../../src/store/index.js';
-import { cli, configDir } from './helpers.js';
-import type { Run } from './helpers.js';
+import { cli, cliProcess } from '../support/cli.js';
+import { configDir } from '../support/config.js';
+import type { Run } from '../support/cli.js';
 
 /** An id of the shape the bridge issued before ids stopped starting with "-" (about one in 32 did). */
 const DASH_ID = '-yEfi2mSifxQ43PM7p9JlA';
@@ -71,7 +72,7 @@ describe('cli: interview ids with a leading "-"', function () {
   });
 
   it('interview show <-id> prints the interview, in a real process', async () => {
-    const r: Run = await cli(['interview', 'show', DASH_ID], env);
+    const r: Run = await cliProcess(['interview', 'show', DASH_ID], env);
     expect(r.stderr).to.equal('');
     expect(r.code).to.equal(0);
     expect(r.stdout).to.include(`Interview ${DASH_ID}\n  account:       sandbox\n`);

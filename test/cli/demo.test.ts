@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { expect } from 'chai';
-import { runScript } from './helpers.js';
+import { runScript } from '../support/cli.js';
 
 describe('demo', function () {
   this.timeout(50_000);

@@ -22,7 +22,8 @@ import { HIREFLIX_WEBHOOK_EVENTS } from '../../src/upstreams/hireflix/webhookApi
 import { call, eventually, freePort } from '../component/harness.js';
 import { deleteRedisPrefix, REDIS_URL } from '../store/helpers.js';
 import { readRedisSafety } from '../../src/store/safety.js';
-import { configDir, ROOT } from './helpers.js';
+import { ROOT } from '../support/cli.js';
+import { configDir } from '../support/config.js';
 import { readFileSync } from 'node:fs';
 
 interface Outcome {

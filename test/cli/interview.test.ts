@@ -6,7 +6,8 @@ import { call, interviewBody, startHarness } from '../component/harness.js';
 import type { Harness, StoreKind } from '../component/harness.js';
 import { startReceiver } from '../delivery/receiver.js';
 import type { Receiver } from '../delivery/receiver.js';
-import { cli, configDir } from './helpers.js';
+import { cli } from '../support/cli.js';
+import { configDir } from '../support/config.js';
 
 const TEMPLATE = '64f0c0ffee00000000000001';
 

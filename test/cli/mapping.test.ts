@@ -13,7 +13,8 @@ import { call, interviewBody, startHarness, STORE_KINDS } from '../component/har
 import type { Harness } from '../component/harness.js';
 import { startReceiver } from '../delivery/receiver.js';
 import type { Receiver } from '../delivery/receiver.js';
-import { cli, configDir, ROOT } from './helpers.js';
+import { cli, ROOT } from '../support/cli.js';
+import { configDir } from '../support/config.js';
 
 const SHIPPED = readFileSync(join(ROOT, 'config/mappings/hireflix.yaml'), 'utf8');
 /** The shipped profile with a stricter "excelled" and another summary: 4 stars (80) becomes "passed". */

@@ -4,7 +4,8 @@ import { call, interviewBody, startHarness } from '../component/harness.js';
 import type { Harness } from '../component/harness.js';
 import { startReceiver } from '../delivery/receiver.js';
 import type { Receiver } from '../delivery/receiver.js';
-import { cli, configDir } from './helpers.js';
+import { cli } from '../support/cli.js';
+import { configDir } from '../support/config.js';
 
 describe('cli: poll', function () {
   this.timeout(40_000);

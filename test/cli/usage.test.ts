@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { rmSync } from 'node:fs';
 import { COMMANDS, runCli, TOP_USAGE } from '../../src/cli/run.js';
-import { cli, configDir, runScript } from './helpers.js';
-import type { Run } from './helpers.js';
+import { cliProcess, runScript } from '../support/cli.js';
+import { configDir } from '../support/config.js';
+import type { Run } from '../support/cli.js';
 
 /**
  * The dispatcher in this process: the whole matrix of help and usage cases would take a process start
@@ -70,8 +71,8 @@ describe('cli: help and usage errors', function () {
     const dir = configDir();
     try {
       const [help, usage, missing] = await Promise.all([
-        cli(['poll', '--help']),
-        cli(['interview', 'show']),
+        cliProcess(['poll', '--help']),
+        cliProcess(['interview', 'show']),
         runScript('src/cli/main.ts', ['deadletters', 'list'], { CONFIG_DIR: dir, SQLITE_PATH: '/nonexistent-dir/bridge.sqlite' }),
       ]);
       expect([help.code, help.stdout.split('\n')[0], help.stderr]).to.deep.equal([0, 'Usage: cli poll [--account ID]', '']);

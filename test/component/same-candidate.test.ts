@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { cli, configDir } from '../cli/helpers.js';
+import { cli } from '../support/cli.js';
+import { configDir } from '../support/config.js';
 import { keys } from '../../src/domain/keys.js';
 import { expect } from 'chai';
 import { startReceiver, type Receiver } from '../delivery/receiver.js';

@@ -9,7 +9,8 @@ import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ACCOUNTS_YAML, configDir, ROOT, runScript } from '../cli/helpers.js';
+import { ROOT, runScript } from '../support/cli.js';
+import { ACCOUNTS_YAML, configDir } from '../support/config.js';
 import { freePort } from './harness.js';
 
 /** Holds a port the way another program would. */

@@ -5,7 +5,7 @@ import { maskEmail } from '../../src/cli/mask.js';
 import { runCli } from '../../src/cli/run.js';
 import { startReceiver } from '../delivery/receiver.js';
 import type { Receiver } from '../delivery/receiver.js';
-import { configDir } from '../cli/helpers.js';
+import { configDir } from '../support/config.js';
 import { STORE_KINDS, call, eventually, interviewBody, startHarness } from '../component/harness.js';
 import type { Harness } from '../component/harness.js';
 import { dumpStore, mentioning } from './storeDump.js';
