@@ -39,7 +39,7 @@ export const mochaHooks = {
     const root = this.test?.parent;
     const complete = process.env.OPENAPI_COVERAGE === '1' || (root !== undefined && wholeSuite(root));
     const { problems, summary } = verdict(complete);
-    console.log(`\n  ${summary}`);
+    console.error(`\n  ${summary}`);
     if (problems.length > 0) throw new Error(`${problems.length} OpenAPI problem(s):\n  - ${problems.join('\n  - ')}`);
   },
 };

@@ -50,7 +50,7 @@ export function tally(values: Iterable<string | number>): Record<string, number>
 /** Prints one scenario's figures as a single readable line, and records them for docs/reliability.md. */
 export function reportFigures(scenario: string, figures: Record<string, unknown>): void {
   const line = JSON.stringify({ scenario, ...figures });
-  process.stdout.write(`      FIGURES ${line}\n`);
+  process.stderr.write(`      FIGURES ${line}\n`);
   const file = process.env.FAULT_REPORT;
   if (file) appendFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), scenario, ...figures })}\n`);
 }

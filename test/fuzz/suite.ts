@@ -72,7 +72,7 @@ export function defineFuzzSuite(title: string, runs: number): void {
           }),
           { numRuns: runs },
         );
-        process.stdout.write(`      FUZZ ${summary(name, t, Date.now() - started)}\n`);
+        process.stderr.write(`      FUZZ ${summary(name, t, Date.now() - started)}\n`);
       });
 
     endpoint('POST /interviews', () => createCase({ token: ctx.token, templateId: String((ctx.templatesBody as { interview_templates: Array<{ id: string }> }).interview_templates[0]!.id), bodyLimit: h.config.server.bodyLimitBytes }));
