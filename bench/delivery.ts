@@ -55,7 +55,7 @@ function payload(id: string): WorkableResult {
       duration: '00:05:12',
     },
     attachments: [{ description: 'Interview Report', url: `https://bridge.example.com/reports/${randomBytes(24).toString('base64url')}.pdf` }],
-  } as WorkableResult;
+  };
 }
 
 async function startReceiver() {

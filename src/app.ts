@@ -49,7 +49,10 @@ function requestContext(c: Container) {
 function perClientConcurrency(max: number) {
   const active = new Map<string, number>();
   return async (ctx: Context, next: Next): Promise<void> => {
-    if (max <= 0 || ctx.path === '/healthz' || ctx.path === '/readyz') return next();
+    if (max <= 0 || ctx.path === '/healthz' || ctx.path === '/readyz') {
+      await next();
+      return;
+    }
     const key = clientKey(ctx.ip);
     const n = active.get(key) ?? 0;
     if (n >= max) throw new HttpError(429, 'Too many concurrent requests from this client; retry shortly', { 'Retry-After': '1' });

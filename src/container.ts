@@ -31,22 +31,22 @@ export interface Container extends ShareDeps {
   /** Bad webhook signatures per account (in this process): beyond the limit, unsigned/bad ones get 429. */
   webhookSignatureLimiter: AuthLimiter;
   createDeps: CreateDeps;
-  accounts(): readonly AccountConfig[];
-  accountById(id: string): AccountConfig | undefined;
+  accounts: () => readonly AccountConfig[];
+  accountById: (id: string) => AccountConfig | undefined;
   /**
    * Hot reload of accounts.yaml: a validated list replaces the one in force. A removed account is refused
    * (401, no polls, webhooks 404) at once; its Workable callback token is kept in this process so results
    * already in its outbox are still delivered (docs/operations.md, "Add, change or remove an account").
    */
-  replaceAccounts(next: readonly AccountConfig[]): { added: string[]; removed: string[]; changed: string[] };
+  replaceAccounts: (next: readonly AccountConfig[]) => { added: string[]; removed: string[]; changed: string[] };
   /** The callback token for an outbox entry's account: a configured one, or one removed by a reload. */
-  callbackTokenFor(accountId: string): string | undefined;
-  mappingFor(account: AccountConfig): MappingProfile;
+  callbackTokenFor: (accountId: string) => string | undefined;
+  mappingFor: (account: AccountConfig) => MappingProfile;
   /** Hot reload: a validated profile replaces the one in force. */
-  replaceMapping(name: string, profile: MappingProfile): void;
+  replaceMapping: (name: string, profile: MappingProfile) => void;
   /** Names of the mapping profiles in force (an account must name one). */
-  mappingNames(): string[];
-  now(): Date;
+  mappingNames: () => string[];
+  now: () => Date;
   callbackClient: CallbackClient;
   /** True while the process is shutting down: readiness fails and new work is refused. */
   shuttingDown: boolean;
@@ -78,9 +78,9 @@ export function createContainer(opts: ContainerOptions): Container {
   const callbackClient = createCallbackClient({
     timeoutMs: opts.config.delivery.timeoutMs,
     // Checked again at delivery time: the policy may have been tightened since the interview was created.
-    checkUrl: async (url) => {
+    checkUrl: (url) => {
       const problem = callbackUrlProblem(url, policy);
-      if (problem) throw new Error(`callback_url ${problem}`);
+      return problem ? Promise.reject(new Error(`callback_url ${problem}`)) : Promise.resolve();
     },
     lookup: guardedLookup(policy),
   });

@@ -20,7 +20,7 @@ export interface CommandSpec {
   options?: NonNullable<ParseArgsConfig['options']>;
   /** How many positionals the command takes (default none). */
   positionals?: { min: number; max: number; name: string };
-  run(args: CommandArgs): Promise<number>;
+  run(args: CommandArgs): number | Promise<number>;
 }
 
 /** Reads an option that parseArgs declared as a string. */

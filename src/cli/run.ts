@@ -59,6 +59,7 @@ function resolve(argv: string[]): { spec?: CommandSpec; rest: string[]; help?: s
 
 /** The shape of an interview id the bridge issued with a leading "-" (22 base64url characters). */
 const DASH_ID = /^-[A-Za-z0-9_-]{21}$/;
+// eslint-disable-next-line no-control-regex -- NUL delimits the placeholder: no command-line argument can contain one
 const PLACEHOLDER = /\u0000id(\d+)\u0000/g;
 
 /**

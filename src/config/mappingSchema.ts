@@ -213,14 +213,14 @@ function toProfile(file: ProfileFile): MappingProfile {
  * there are none. An empty file (null) yields the defaults.
  */
 export function parseMappingProfile(raw: unknown, file: string): { profile?: MappingProfile; problems: string[] } {
-  const { value, error } = mappingProfileSchema.validate(raw ?? {}, {
+  const result = mappingProfileSchema.validate(raw ?? {}, {
     abortEarly: false,
     errors: { wrap: { label: false } },
-  });
-  if (error) {
-    return { problems: error.details.map((d) => `${file}: ${d.message}`) };
+  }) as Joi.ValidationResult<unknown>;
+  if (result.error) {
+    return { problems: result.error.details.map((d) => `${file}: ${d.message}`) };
   }
-  return { profile: toProfile(value as ProfileFile), problems: [] };
+  return { profile: toProfile(result.value as ProfileFile), problems: [] };
 }
 
 /** The profile an empty file produces: the Hireflix defaults. */

@@ -35,7 +35,7 @@ export function watchAccounts(opts: AccountsReloadOptions): AccountsReloader {
   const { dir, logger } = opts;
   let running: Promise<boolean> | undefined;
   let again = false;
-  const reloadOnce = async (): Promise<boolean> => {
+  const reloadOnce = (): boolean => {
     const names = ['accounts.yaml', 'accounts.yml'].filter((n) => existsSync(join(dir, n)));
     const label = join(dir, names[0] ?? 'accounts.yaml');
     const reject = (problems: string[]): false => {
@@ -63,7 +63,7 @@ export function watchAccounts(opts: AccountsReloadOptions): AccountsReloader {
       again = true;
       return running;
     }
-    running = reloadOnce().finally(() => {
+    running = new Promise<boolean>((resolve) => resolve(reloadOnce())).finally(() => {
       running = undefined;
       if (again) {
         again = false;

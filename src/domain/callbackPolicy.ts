@@ -91,11 +91,11 @@ export type Resolver = (hostname: string, options: { all: true }, callback: (err
  * A dns.lookup replacement for the callback HTTP agents: it resolves, then refuses forbidden addresses at
  * connect time, so a name that resolves (or is re-pointed, DNS rebinding) to a private address is never dialled.
  */
-export function guardedLookup(policy: CallbackPolicy, resolve: Resolver = dnsLookup as Resolver) {
+export function guardedLookup(policy: CallbackPolicy, resolve: Resolver = dnsLookup) {
   return (hostname: string, options: object, callback: LookupCallback): void => {
     resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
-      const list = addresses as LookupAddress[];
+      const list = addresses;
       const bad = list.find((a) => isForbiddenAddress(a.address));
       if (bad && !policy.allowLocal) {
         const e: NodeJS.ErrnoException = new Error(`callback host ${hostname} resolves to a forbidden address`);

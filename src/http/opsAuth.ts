@@ -42,10 +42,11 @@ export function opsGuard(opts: OpsAuthOptions) {
       const given = bearerToken(ctx.get('authorization'));
       if (given === undefined) throw new HttpError(401, 'Missing Token', { 'WWW-Authenticate': 'Bearer realm="ops"' });
       if (!sameSecret(given, opts.token)) throw new HttpError(401, 'Invalid Token', { 'WWW-Authenticate': 'Bearer realm="ops", error="invalid_token"' });
-      return next();
+      await next();
+      return;
     }
     const local = (opts.allowUnauthenticatedLocal ?? true) && isLoopback(ctx.req.socket.remoteAddress) && !PROXY_HEADERS.some((h) => h in ctx.req.headers);
     if (!local) throw new HttpError(404, `Not Found: no route ${ctx.method} ${ctx.path.slice(0, 200)}`);
-    return next();
+    await next();
   };
 }

@@ -75,9 +75,9 @@ function preferencesProblem(prefs: Record<string, unknown>): string | undefined 
 /** Validates a parsed JSON body against the contract. Throws HttpError with the contract's message. */
 export function validateCreateBody(body: unknown): CreateInterviewBody {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'Invalid JSON: the body should be a JSON object');
-  const { value, error } = schema.validate(body, { abortEarly: true, convert: true });
-  if (error) throw toHttpError(error.details[0]!);
-  const v = value as CreateInterviewBody & { job_id?: string | null; preferences?: Record<string, unknown> | null };
+  const result = schema.validate(body, { abortEarly: true, convert: true }) as Joi.ValidationResult<unknown>;
+  if (result.error) throw toHttpError(result.error.details[0]!);
+  const v = result.value as CreateInterviewBody & { job_id?: string | null; preferences?: Record<string, unknown> | null };
   if (v.job_id === null || v.job_id === '') delete v.job_id;
   if (v.preferences === null) delete v.preferences;
   const prefsProblem = v.preferences === undefined ? undefined : preferencesProblem(v.preferences);

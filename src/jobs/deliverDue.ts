@@ -207,7 +207,8 @@ export async function deliverDue(deps: DeliverDueDeps, now: () => Date): Promise
   const pool = new DeliveryPool(deps, now, Math.max(1, deps.config.batchSize));
   pool.refresh(true);
   await pool.idle();
-  if (pool.failure !== undefined) throw pool.failure;
+  // Rethrown as the store threw it (StoreUnavailableError, or whatever listing the due entries threw).
+  if (pool.failure !== undefined) throw pool.failure as unknown;
   return pool.summary;
 }
 

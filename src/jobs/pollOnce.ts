@@ -8,7 +8,7 @@ import { withLease } from '../domain/lock.js';
 
 export interface PollDeps {
   store: Store;
-  upstreamFor(account: AccountConfig): Upstream;
+  upstreamFor: (account: AccountConfig) => Upstream;
   now(): Date;
   overlapMs: number;
   initialLookbackMs: number;

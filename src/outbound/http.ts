@@ -137,7 +137,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         const headers = res.headers as Record<string, unknown>;
         return {
           status: res.status,
-          header: (name) => (typeof headers[name] === 'string' ? (headers[name] as string) : undefined),
+          header: (name) => (typeof headers[name] === 'string' ? headers[name] : undefined),
           text: discard ? undefined : typeof res.data === 'string' ? res.data : '',
         };
       } catch (err) {

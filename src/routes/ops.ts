@@ -24,7 +24,10 @@ function accountParam(c: Container, ctx: Context): string | undefined {
 function opsRoute(router: Router, guard: Middleware, method: 'GET' | 'POST', path: string, handler: Middleware): void {
   const allow = method === 'GET' ? 'GET, HEAD' : 'POST';
   router.all(path, guard, async (ctx, next) => {
-    if (ctx.method === method || (method === 'GET' && ctx.method === 'HEAD')) return handler(ctx, next);
+    if (ctx.method === method || (method === 'GET' && ctx.method === 'HEAD')) {
+      await handler(ctx, next);
+      return;
+    }
     if (ctx.method === 'OPTIONS') {
       ctx.set('Allow', allow);
       ctx.status = 204;
@@ -72,7 +75,7 @@ export function opsRoutes(c: Container, scheduler: JobRunner, router: Router = e
     ctx.body = await scheduler.runJob('reconcile', 'ops');
   });
   opsRoute(router, guard, 'POST', '/ops/interviews/:id/expire', async (ctx) => {
-    ctx.body = await expireInterviewNow(c, String(ctx.params.id));
+    ctx.body = await expireInterviewNow(c, String((ctx.params as Partial<Record<string, string>>).id ?? ''));
     scheduler.kickReconcile();
   });
   opsRoute(router, guard, 'POST', '/ops/deliver', async (ctx) => {

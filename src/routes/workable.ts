@@ -16,7 +16,7 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 /** Loads the interview for the authenticated account; another account's interview is as unknown as a missing one. */
 async function loadInterview(c: Container, ctx: Context): Promise<InterviewRecord> {
-  const id = String(ctx.params.id ?? '');
+  const id = String((ctx.params as Partial<Record<string, string>>).id ?? '');
   const account = ctx.state.account as AccountConfig;
   if (!ID_PATTERN.test(id)) throw notFound('Interview not found');
   const record = await c.store.get<InterviewRecord>(keys.interview(id));

@@ -8,6 +8,7 @@
  */
 import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
+import type { DeserializedData } from 'keyv';
 import { StoreUnavailableError, type Store, type StoreWrite } from './types.js';
 import { checkScore, checkWrites, decodeRecord, encodeRecord, KeyvRecords, normalizeTtl } from './keyvStore.js';
 
@@ -40,7 +41,18 @@ export interface RedisStoreOptions {
 }
 
 type Client = ReturnType<typeof createClient>;
-type Multi = ReturnType<Client['multi']>;
+/**
+ * The part of a MULTI transaction this store queues commands on. node-redis types `multi()` through generics
+ * that resolve to `any` here, so the commands used are declared once and checked at the call sites.
+ */
+interface Multi {
+  set(key: string, value: string, options?: { expiration: { type: 'PX'; value: number } }): Multi;
+  del(key: string): Multi;
+  zAdd(key: string, member: { score: number; value: string }): Multi;
+  zRem(key: string, member: string): Multi;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Multi;
+  exec(): Promise<unknown[]>;
+}
 
 /** Where the client connects, without credentials, for logs. */
 function describeTarget(url: string): string {
@@ -181,7 +193,7 @@ export class RedisStore extends KeyvRecords implements Store {
     if (writes.length === 0) return Promise.resolve();
     return this.run(async () => {
       checkWrites(writes);
-      await this.#queue(this.client.multi(), writes).exec();
+      await this.#queue(this.#multi(), writes).exec();
     });
   }
 
@@ -189,7 +201,7 @@ export class RedisStore extends KeyvRecords implements Store {
   writeAllAndRelease(writes: readonly StoreWrite[], claim: string, owner: string): Promise<void> {
     return this.run(async () => {
       checkWrites(writes);
-      await this.#queue(this.client.multi(), writes).eval(RELEASE_SCRIPT, { keys: [this.#claimKey(claim)], arguments: [owner] }).exec();
+      await this.#queue(this.#multi(), writes).eval(RELEASE_SCRIPT, { keys: [this.#claimKey(claim)], arguments: [owner] }).exec();
     });
   }
 
@@ -201,6 +213,10 @@ export class RedisStore extends KeyvRecords implements Store {
       const value = decodeRecord<T>(reply[1]);
       return value === undefined ? { claimed: true } : { claimed: true, value };
     });
+  }
+
+  #multi(): Multi {
+    return this.client.multi();
   }
 
   #queue(multi: Multi, writes: readonly StoreWrite[]): Multi {
@@ -288,7 +304,7 @@ export async function openRedisStore(opts: RedisStoreOptions): Promise<RedisStor
     useKeyPrefix: false,
     throwOnErrors: true,
     serialize: (data) => JSON.stringify(data),
-    deserialize: (text) => JSON.parse(text),
+    deserialize: <Value>(text: string) => JSON.parse(text) as DeserializedData<Value>,
   });
 
   await firstAttempt(client, connectTimeoutMs);

@@ -41,7 +41,7 @@ export async function readRedisSafety(url: string, timeoutMs = 2000): Promise<Re
   client.on('error', () => undefined);
   const command = (args: string[]): Promise<unknown> =>
     Promise.race([
-      client.sendCommand(args) as Promise<unknown>,
+      client.sendCommand<unknown>(args),
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${args[0]} timed out`)), timeoutMs).unref()),
     ]);
   try {

@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KeyvSqlite } from '@keyv/sqlite';
 import { Keyv } from 'keyv';
+import type { DeserializedData } from 'keyv';
 import { checkScore, checkWrites, encodeRecord, KeyvRecords, normalizeTtl } from './keyvStore.js';
 import type { SqliteSynchronous } from '../config/types.js';
 import { StoreUnavailableError, type Store, type StoreWrite } from './types.js';
@@ -55,7 +56,7 @@ export class SqliteStore extends KeyvRecords implements Store {
     const keyv = new Keyv<unknown>(adapter, {
       namespace: undefined,
       serialize: (data) => JSON.stringify(data),
-      deserialize: (text) => JSON.parse(text),
+      deserialize: <Value>(text: string) => JSON.parse(text) as DeserializedData<Value>,
       throwOnErrors: true,
     });
     const store = new SqliteStore(adapter, keyv);

@@ -179,7 +179,7 @@ describe('cli: doctor', function () {
   });
 
   it('a live schema lacking a field the adapter uses: exit 1, each mismatch named by document', async () => {
-    const sdl = HIREFLIX_SDL.replace(/\n  discardedAt: Float\n/, '\n');
+    const sdl = HIREFLIX_SDL.replace(/\n {2}discardedAt: Float\n/, '\n');
     expect(sdl).to.not.equal(HIREFLIX_SDL);
     const sb = await sandbox({ sdl });
     sb.state.webhooks.configure({ url: HOOK_URL });
@@ -222,7 +222,7 @@ describe('cli: doctor', function () {
     expect(ok.state.stats.byOperation.GetInterview).to.equal(1);
     expect(ok.state.stats.byOperation.ArchiveInterview).to.equal(undefined);
 
-    const bad = await sandbox({ introspection: false, sdl: HIREFLIX_SDL.replace(/\n  discardedAt: Float\n/, '\n') });
+    const bad = await sandbox({ introspection: false, sdl: HIREFLIX_SDL.replace(/\n {2}discardedAt: Float\n/, '\n') });
     bad.state.webhooks.configure({ url: HOOK_URL });
     const r = await doctorJson([], await setup(bad));
     expect(r.code).to.equal(1);

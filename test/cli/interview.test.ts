@@ -60,7 +60,7 @@ describe('cli: interview show and dead letters (SQLite)', function () {
     expect(out).to.include('  candidate:     Lakita Marrero <l***@example.com> ***6256\n');
     expect(out).to.include(`  callback_url:  ${s.receiver.url}/interviews/8823119\n  phase:         invited\n  status:        completed\n`);
     expect(out).to.include('Last delivered: nothing delivered yet\nIn the outbox: nothing pending\n');
-    expect(out).to.match(/Dead letter: since \S+, status 422, 2 attempt\(s\), sha256 [0-9a-f]{64}\n  reason: /);
+    expect(out).to.match(/Dead letter: since \S+, status 422, 2 attempt\(s\), sha256 [0-9a-f]{64}\n {2}reason: /);
     expect(out).to.include(`  redeliver with: cli deadletters redeliver ${s.id}\n`);
     expect(out).to.include('Delivery attempts (2):\n');
     expect(out).to.match(/\n {4}\S+Z {2}503 {5}retry {4}\d+ms/);

@@ -91,7 +91,7 @@ export function parseEnv(args: string): Record<string, string> {
 export function execForm(args: string): string[] {
   const json: unknown = JSON.parse(args);
   if (!Array.isArray(json) || !json.every((x) => typeof x === 'string')) throw new Error(`not exec form: ${args}`);
-  return json as string[];
+  return json;
 }
 
 /** Docker's .dockerignore matching: last matching pattern wins, "!" re-includes, a matched folder covers its content. */

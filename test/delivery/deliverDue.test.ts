@@ -167,7 +167,7 @@ for (const makeBackend of backends) {
         get(target, prop) {
           if (prop === 'get') return () => Promise.reject(new StoreUnavailableError(target.kind));
           const value: unknown = Reflect.get(target, prop, target);
-          return typeof value === 'function' ? value.bind(target) : value;
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
         },
       });
       let caught: unknown;

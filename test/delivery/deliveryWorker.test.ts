@@ -117,7 +117,7 @@ for (const makeBackend of backends) {
         get(target, prop) {
           if (prop === 'zrangeByScore' && down) return () => Promise.reject(new StoreUnavailableError(target.kind));
           const value: unknown = Reflect.get(target, prop, target);
-          return typeof value === 'function' ? value.bind(target) : value;
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
         },
       });
       await h.put('fast-1', `${fast.url}/cb/fast-1`, payload('completed', '1'));

@@ -73,7 +73,7 @@ export function expectContractError(a: Answer, status: number, message?: string 
   expect(body.status, where).to.equal(status);
   expect(body.message, where).to.be.a('string').and.not.equal('');
   expect((body.message as string).length, where).to.be.at.most(600);
-  expect(body.message as string, where).not.to.match(/\n\s+at |node_modules|\.ts:\d+/);
+  expect(body.message, where).not.to.match(/\n\s+at |node_modules|\.ts:\d+/);
   if (typeof message === 'string') expect(body.message, where).to.equal(message);
   else if (message) expect(body.message, where).to.match(message);
 }

@@ -33,11 +33,11 @@ describe('Hireflix adapter against the sandbox', () => {
     const result = await h.upstream.invite(inviteInput('bridge-1', 'ada@example.com'));
     expect(result.alreadyExisted).to.equal(false);
     expect(result.upstreamId).to.match(/^[0-9a-f]{24}$/);
-    const listed = await h.control.get('/interviews', { params: { externalId: 'bridge-1' } });
+    const listed = await h.control.get<Array<Record<string, unknown>>>('/interviews', { params: { externalId: 'bridge-1' } });
     expect(listed.data).to.have.length(1);
     expect(listed.data[0]).to.include({ id: result.upstreamId, externalId: 'bridge-1', state: 'pending', score: null });
-    expect(listed.data[0].position).to.deep.equal({ id: POSITION.support, name: 'Customer Support Specialist' });
-    expect(result.candidateUrl).to.equal(listed.data[0].candidateUrl);
+    expect(listed.data[0]?.position).to.deep.equal({ id: POSITION.support, name: 'Customer Support Specialist' });
+    expect(result.candidateUrl).to.equal(listed.data[0]?.candidateUrl);
     expect(h.sandbox.state.store.invitationCount(POSITION.support, 'ada@example.com')).to.equal(1);
   });
 
@@ -129,7 +129,7 @@ describe('Hireflix adapter against the sandbox', () => {
     expect(link.ttl).to.equal(365);
     expect(link.ttlUnits).to.equal('days');
     expect(link.url).to.match(new RegExp(`^${h.base}/_sandbox/shared/[0-9a-f-]{36}$`));
-    const page = await h.control.get(link.url.slice(`${h.base}/_sandbox`.length));
+    const page = await h.control.get<{ id: string; expiresAt: string }>(link.url.slice(`${h.base}/_sandbox`.length));
     expect(page.status).to.equal(200);
     expect(page.data.id).to.equal(id);
     expect(page.data.expiresAt).to.equal(new Date(T0 + 365 * 86_400_000).toISOString());
@@ -138,7 +138,7 @@ describe('Hireflix adapter against the sandbox', () => {
   it('archives an interview, which Hireflix shows as discarded', async () => {
     const { upstreamId: id } = await h.upstream.invite(inviteInput('bridge-9'));
     await h.upstream.archive(id);
-    expect((await h.control.get(`/interviews/${id}`)).data.state).to.equal('discarded');
+    expect((await h.control.get<{ state: string }>(`/interviews/${id}`)).data.state).to.equal('discarded');
     expect((await h.upstream.getInterview(id))?.state).to.equal('discarded');
   });
 

@@ -25,7 +25,7 @@ function jsonFiles(dir: string): string[] {
 function snapshots(): Array<{ path: string; introspection: IntrospectionQuery }> {
   return jsonFiles(FIXTURES).flatMap((path) => {
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    const root = parsed && typeof parsed === 'object' && 'data' in parsed ? (parsed as { data: unknown }).data : parsed;
+    const root = parsed && typeof parsed === 'object' && 'data' in parsed ? (parsed).data : parsed;
     return root && typeof root === 'object' && '__schema' in root ? [{ path, introspection: root as IntrospectionQuery }] : [];
   });
 }

@@ -69,7 +69,7 @@ describe('Hireflix interviewList shape fallback', () => {
 
   it('an error that is not about the shape is not retried in the other shape', async () => {
     logged = [];
-    const sdl = hireflixSdl('input').replace(/\n  updatedAt: Float!\n/, '\n');
+    const sdl = hireflixSdl('input').replace(/\n {2}updatedAt: Float!\n/, '\n');
     h = await startHarness({ sdl }, { log: (message, fields) => logged.push({ message, fields }) });
     const err = await h.upstream.listChangedSince(new Date(0)).then(() => undefined, (e: unknown) => e as Error);
     expect(err?.message).to.match(/Cannot query field "updatedAt" on type "InterviewType"/);

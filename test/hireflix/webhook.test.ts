@@ -96,7 +96,7 @@ describe('Hireflix sandbox webhooks', () => {
         ['interview.status-change', id, 'bridge-w1', false],
         ['interview.delete', id, 'bridge-w1', true],
       ]);
-      const first = JSON.parse(receiver.received[0]?.raw.toString('utf8') ?? '{}');
+      const first = JSON.parse(receiver.received[0]?.raw.toString('utf8') ?? '{}') as { data: { position: unknown; candidate: object } };
       expect(first.data.position).to.deep.equal({ id: '64f0c0ffee00000000000001', name: 'Customer Support Specialist' });
       expect(first.data.candidate).to.include({ name: 'Ada Lovelace', email: 'wh@example.com' });
       const deliveries = (await h.control.get('/webhooks/deliveries')).data as Array<{ event: string; status: number; signed: boolean }>;
@@ -112,7 +112,7 @@ describe('Hireflix sandbox webhooks', () => {
     try {
       await h.control.post('/webhooks', { url: 'http://127.0.0.1:1/nowhere' });
       const { upstreamId: id } = await h.upstream.invite(inviteInput('bridge-w2'));
-      const finished = await h.control.post(`/interviews/${id}/finish`);
+      const finished = await h.control.post<{ state: string }>(`/interviews/${id}/finish`);
       expect(finished.status).to.equal(200);
       expect(finished.data.state).to.equal('completed');
       await h.sandbox.state.webhooks.idle();

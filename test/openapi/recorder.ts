@@ -55,7 +55,7 @@ const doc = OPENAPI_DOCUMENT as unknown as {
 };
 
 const ajv = loaded as Ajv2020Type;
-loaded?.addSchema(OPENAPI_DOCUMENT as unknown as object, 'doc');
+loaded?.addSchema(OPENAPI_DOCUMENT, 'doc');
 
 const pointer = (parts: string[]): string => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 const validators = new Map<string, ValidateFunction>();

@@ -113,7 +113,7 @@ for (const kind of STORE_KINDS) {
     it('a finished interview past retention.days is deleted, key by key; a younger one and a pending one stay', async () => {
       const old = await finished();
       const pendingOld = await create();
-      expect(await traces(old), 'the test sees the interview in the store before').to.not.be.empty;
+      expect(await traces(old), 'the test sees the interview in the store before').to.have.length.above(0);
       expect(await reportStatus(old.reportUrl)).to.deep.equal({ status: 200, body: 'application/pdf' });
       // The profile and reports.retention_days say 365 days; retention.days (180) caps the report's own expiry.
       const reportLine = mentioning(await dumpStore(h.config), [`report:${old.reportId}`])[0]!;
@@ -199,7 +199,7 @@ for (const kind of STORE_KINDS) {
       const kept = await cli(['purge', '--interview', pending.id]);
       expect(kept.code).to.equal(1);
       expect(kept.err).to.equal(`kept "${pending.id}": still pending upstream: a result may yet come; --force purges it anyway (Workable then never gets one)\n`);
-      expect(await traces(pending)).to.not.be.empty;
+      expect(await traces(pending)).to.have.length.above(0);
       const forced = await cli(['purge', '--interview', pending.id, '--force']);
       expect([forced.code, forced.err]).to.deep.equal([0, '']);
       await expectGone(pending);

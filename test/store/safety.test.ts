@@ -79,7 +79,7 @@ describe('store safety: Redis settings', function () {
   it('the shared test Redis, read only: the same answers CONFIG GET gives', async () => {
     const client = createClient({ url: REDIS_URL });
     await client.connect();
-    const get = async (name: string): Promise<string> => String(((await client.sendCommand(['CONFIG', 'GET', name])) as unknown[])[1]);
+    const get = async (name: string): Promise<string> => String((await client.sendCommand<unknown[]>(['CONFIG', 'GET', name]))[1]);
     const expected = { evictionPolicy: await get('maxmemory-policy'), appendonly: await get('appendonly'), save: await get('save') };
     await client.close();
     expect(await readRedisSafety(REDIS_URL)).to.deep.include(expected);

@@ -115,7 +115,7 @@ describe('callback address ranges: only public unicast is reachable (every ipadd
   });
 
   it('the callback client never dials a name that resolves to ::7f00:1: the delivery is a dead letter', async () => {
-    const client = createCallbackClient({ timeoutMs: 2000, userAgent: 'test', lookup: guardedLookup(strict, answering('::7f00:1')) as never });
+    const client = createCallbackClient({ timeoutMs: 2000, userAgent: 'test', lookup: guardedLookup(strict, answering('::7f00:1')) });
     // Let this one name past nock's net guard (test/setup.ts), so the agent's own lookup is what refuses it.
     nock.enableNetConnect((host: string) => host.startsWith('acme.workable.com') || LOOPBACK.test(host));
     let outcome;

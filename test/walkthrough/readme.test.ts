@@ -42,8 +42,8 @@ interface Proc {
 function run(script: string, cwd: string, env: NodeJS.ProcessEnv): Proc {
   const child = spawn(process.execPath, ['--import', TSX, join(ROOT, script)], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return {
     child,

@@ -22,7 +22,7 @@ Options:
 
 Example:
   npm run cli -- token create --account acme`,
-  async run(args) {
+  run(args) {
     const account = str(args, 'account');
     if (account !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(account)) {
       throw new UsageError(`--account must be an account id (letters, digits, _ and -), got "${account}"`, args.usage);

@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { buildClientSchema, parse, type IntrospectionQuery, type OperationDefinitionNode, type TypeNode } from 'graphql';
+import { buildClientSchema, Kind, OperationTypeNode, parse, type IntrospectionQuery, type OperationDefinitionNode, type TypeNode } from 'graphql';
 import type { AccountConfig, BridgeConfig } from '../../config/types.js';
 import { readMaxmemoryPolicy } from '../../store/evictionPolicy.js';
 import { readRedisSafety, type RedisSafety } from '../../store/safety.js';
@@ -148,9 +148,9 @@ const SCALARS: Record<string, unknown> = { Int: 1, Float: 1, Boolean: false, Str
  * required one gets nothing and the probe reports the upstream's answer about it.
  */
 function harmless(type: TypeNode, required = false): unknown {
-  if (type.kind === 'NonNullType') return harmless(type.type, true);
+  if (type.kind === Kind.NON_NULL_TYPE) return harmless(type.type, true);
   if (!required) return undefined;
-  if (type.kind === 'ListType') return [];
+  if (type.kind === Kind.LIST_TYPE) return [];
   return SCALARS[type.name.value];
 }
 
@@ -186,8 +186,8 @@ export async function checkSchema(account: AccountConfig, upstream: Upstream): P
   const found = new Map<GraphqlDocument, string[]>();
   const queries: GraphqlDocument[] = [];
   for (const doc of docs) {
-    const op = parse(doc.query).definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
-    if (!op || op.operation !== 'query') continue;
+    const op = parse(doc.query).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    if (!op || op.operation !== OperationTypeNode.QUERY) continue;
     queries.push(doc);
     const variables = Object.fromEntries(
       (op.variableDefinitions ?? []).map((v) => [v.variable.name.value, harmless(v.type)] as const).filter(([, value]) => value !== undefined),

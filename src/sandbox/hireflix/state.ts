@@ -41,7 +41,7 @@ export interface SandboxState {
   now(): number;
   baseUrl(): string;
   setBaseUrl(url: string): void;
-  rootValue(): unknown;
+  rootValue: () => unknown;
   reset(): void;
   /** The records kept across a restart (interviews, positions, share links), and the way back. */
   snapshot(): unknown;

@@ -105,7 +105,7 @@ export function apiRouter(s: VervoeSandboxState): Router {
 
   r.post('/integration/assessments/:slug/invite', count('invite'), bearer, (ctx) => {
     const b = bodyOf(ctx);
-    const str = (k: string) => (typeof b[k] === 'string' && b[k] !== '' ? (b[k] as string) : undefined);
+    const str = (k: string) => (typeof b[k] === 'string' && b[k] !== '' ? b[k] : undefined);
     const email = str('candidateEmail');
     const firstName = str('candidateFirstName');
     if (!email || !firstName) throw new VervoeSandboxError(400, 'candidateEmail and candidateFirstName are required', {});
@@ -130,7 +130,7 @@ export function apiRouter(s: VervoeSandboxState): Router {
   r.get('/integration/user-assessments', count('list'), bearer, (ctx) => {
     const q = ctx.query;
     const page = positivePage(q.page, true);
-    const one = (k: string) => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
+    const one = (k: string) => (typeof q[k] === 'string' ? q[k] : undefined);
     const sort = one('sort') ?? 'updated';
     const order = one('order') ?? 'asc';
     const status = one('status');

@@ -108,7 +108,7 @@ export function controlRouter(s: VervoeSandboxState): Router {
     ctx.body = { reset: true };
   });
   const page = (what: string) => (ctx: Context) => {
-    const ca = s.store.mustGet(ctx.params.uuid ?? '');
+    const ca = s.store.mustGet((ctx.params as Partial<Record<string, string>>).uuid ?? '');
     if (ctx.query.token !== ca.token) throw new VervoeSandboxError(403, 'bad token');
     ctx.type = 'text/html';
     ctx.body = `<!doctype html><title>Vervoe sandbox ${what}</title><h1>${what}</h1><p>${ca.uuid}: ${ca.status}, score ${ca.score?.score ?? 'none'}</p>`;

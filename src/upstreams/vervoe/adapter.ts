@@ -111,7 +111,7 @@ export function createVervoeUpstream(opts: VervoeUpstreamOptions): Upstream {
 
     // Documented no-op: the description has no archive or cancel call. Its one candidate action, reject,
     // e-mails the candidate a rejection, which is not what an expiry in Workable should do.
-    archive: async () => undefined,
+    archive: () => Promise.resolve(),
 
     listChangedSince: (since): Promise<ChangeHint[]> => listChanges(http, since, seen, opts.recentPages ?? 1),
 
