@@ -34,13 +34,13 @@ node -e "require('sqlite3')" # the native module loads under this Node's ABI
 echo "ci(node24): npm ci took $((SECONDS - t0)) s"
 
 t0=$SECONDS
-# Everything but the CLI and README-walkthrough tests, which spawn many short tsx child processes (about a
-# third of the suite's time, and the same code paths the component tests run in-process): CI stays within
-# its ten minutes while every server, store, delivery, upstream and contract test also runs on Node 24.
+# The suite in parallel (as npm test runs it), but for the CLI and README-walkthrough tests: the walkthrough
+# spawns real server processes and the CLI tests run the same code paths the component tests run, so CI stays
+# within its ten minutes while every server, store, delivery, upstream and contract test also runs on Node 24.
 # `NODE24_ALL=1 bash .ci/node24.sh` runs the whole suite.
 if [ "${NODE24_ALL:-}" = 1 ]; then
-  npx mocha 'test/**/*.test.ts'
+  npx mocha --parallel --jobs 2 'test/**/*.test.ts'
 else
-  npx mocha $(find test -name '*.test.ts' -not -path 'test/cli/*' -not -path 'test/walkthrough/*' | sort)
+  npx mocha --parallel --jobs 2 $(find test -name '*.test.ts' -not -path 'test/component/cli/*' -not -path 'test/component/walkthrough/*' | sort)
 fi
 echo "ci(node24): tests took $((SECONDS - t0)) s; total $((SECONDS - started)) s"

@@ -1,6 +1,6 @@
 /**
  * The one list of GraphQL documents the adapters can send, and how a schema is judged against them. The
- * schema test (test/hireflix/documents.test.ts) and `cli doctor` both use it, so a document added to an
+ * schema test (test/unit/hireflix/documents.test.ts) and `cli doctor` both use it, so a document added to an
  * adapter is checked everywhere without a second list to keep in step.
  */
 import { parse, validate, type GraphQLSchema } from 'graphql';

@@ -18,10 +18,10 @@ import { startBridge } from '../../src/runtime.js';
 import type { RunningBridge } from '../../src/runtime.js';
 import { createHireflixSandbox } from '../../src/sandbox/hireflix/index.js';
 import type { HireflixSandbox } from '../../src/sandbox/hireflix/index.js';
-import { startReceiver } from '../delivery/receiver.js';
-import type { Receiver } from '../delivery/receiver.js';
-import { deleteRedisPrefix, REDIS_URL } from '../store/helpers.js';
-import { call, eventually, freePort, interviewBody, STORE_KINDS } from './harness.js';
+import { startReceiver } from '../support/receiver.js';
+import type { Receiver } from '../support/receiver.js';
+import { deleteRedisPrefix, REDIS_URL } from '../support/redis.js';
+import { call, eventually, freePort, interviewBody, STORE_KINDS } from '../support/harness.js';
 
 const REJECTED = 'accounts file rejected; the accounts in force stay in force';
 const MAPPING = readFileSync(new URL('../../config/mappings/hireflix.yaml', import.meta.url), 'utf8');

@@ -5,8 +5,8 @@
  */
 import { expect } from 'chai';
 import { TOO_MANY_FAILURES } from '../../src/http/authLimiter.js';
-import { call, interviewBody, startHarness } from './harness.js';
-import type { Harness, TestAccount } from './harness.js';
+import { call, interviewBody, startHarness } from '../support/harness.js';
+import type { Harness, TestAccount } from '../support/harness.js';
 
 const OPS_TOKEN = 'ops-lockout-test-9d2c7b1e';
 

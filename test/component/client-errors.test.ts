@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { expect } from 'chai';
-import { startHarness } from './harness.js';
-import type { Harness } from './harness.js';
+import { startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 
 /** Sends raw bytes and returns the raw answer: these requests never reach an HTTP client library intact. */
 function raw(url: string, bytes: string): Promise<string> {

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { sha256Hex } from '../../src/config/load.js';
 import { createHireflixSandbox } from '../../src/sandbox/hireflix/index.js';
-import { startReceiver } from '../delivery/receiver.js';
-import { call, freePort, interviewBody } from './harness.js';
+import { startReceiver } from '../support/receiver.js';
+import { call, freePort, interviewBody } from '../support/harness.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 

@@ -4,7 +4,7 @@
  * the OpenAPI document describes both in its info text, not as operations.
  */
 import { expect } from 'chai';
-import { startHarness, type Harness } from './harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
 
 describe('OPTIONS and unknown methods (sqlite store)', function () {
   this.timeout(20_000);

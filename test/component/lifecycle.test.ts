@@ -8,11 +8,11 @@ import { keys } from '../../src/domain/keys.js';
 import { getAttempts, listDeadLetters, outboxSize } from '../../src/domain/outbox.js';
 import type { InterviewRecord } from '../../src/domain/types.js';
 import { signHireflixBody } from '../../src/upstreams/hireflix/index.js';
-import { startReceiver } from '../delivery/receiver.js';
-import type { Receiver, Reply } from '../delivery/receiver.js';
-import { STORE_KINDS, call, eventually, interviewBody, startHarness } from './harness.js';
-import type { Harness, TestAccount } from './harness.js';
-import { pdfLines } from '../pdfText.js';
+import { startReceiver } from '../support/receiver.js';
+import type { Receiver, Reply } from '../support/receiver.js';
+import { STORE_KINDS, call, eventually, interviewBody, startHarness } from '../support/harness.js';
+import type { Harness, TestAccount } from '../support/harness.js';
+import { pdfLines } from '../support/pdfText.js';
 
 const DAY = 24 * 3600 * 1000;
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Store } from '../../src/store/types.js';
-import { call, interviewBody, startHarness } from './harness.js';
-import type { Harness } from './harness.js';
+import { call, interviewBody, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 
 const TEMPLATE = '64f0c0ffee00000000000001';
 

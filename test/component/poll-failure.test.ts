@@ -4,7 +4,7 @@
  * the OpenAPI document (checked by the recorder like every call()).
  */
 import { expect } from 'chai';
-import { call, startHarness, type Harness } from './harness.js';
+import { call, startHarness, type Harness } from '../support/harness.js';
 
 describe('POST /ops/poll with one upstream down (sqlite store)', function () {
   this.timeout(20_000);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { call, startHarness } from './harness.js';
-import type { Harness } from './harness.js';
+import { call, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 
 const TOO_MANY = { status: 429, message: 'Too many failed authentication attempts; retry later' };
 

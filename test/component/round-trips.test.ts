@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import type { Store } from '../../src/store/index.js';
-import { call, interviewBody, startHarness, type Harness } from './harness.js';
+import { call, interviewBody, startHarness, type Harness } from '../support/harness.js';
 
 function counting(calls: string[]) {
   return (store: Store): Store =>

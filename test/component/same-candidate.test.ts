@@ -10,9 +10,9 @@ import { cli } from '../support/cli.js';
 import { configDir } from '../support/config.js';
 import { keys } from '../../src/domain/keys.js';
 import { expect } from 'chai';
-import { startReceiver, type Receiver } from '../delivery/receiver.js';
-import { startVervoeBridge } from '../vervoe/bridge.js';
-import { STORE_KINDS, call, eventually, interviewBody, startHarness, type Harness, type StoreKind } from './harness.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
+import { startVervoeBridge } from '../support/vervoeBridge.js';
+import { STORE_KINDS, call, eventually, interviewBody, startHarness, type Harness, type StoreKind } from '../support/harness.js';
 
 const MAPPING = readFileSync(new URL('../../config/mappings/hireflix.yaml', import.meta.url), 'utf8');
 const bodies = (r: Receiver, path: string) => r.hits(path).map((x) => JSON.parse(x.body) as { status: string; interview?: { score?: string } });

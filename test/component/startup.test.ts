@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { ROOT, runScript } from '../support/cli.js';
 import { ACCOUNTS_YAML, configDir } from '../support/config.js';
-import { freePort } from './harness.js';
+import { freePort } from '../support/harness.js';
 
 /** Holds a port the way another program would. */
 async function occupy(): Promise<{ port: number; server: Server }> {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { call, interviewBody, startHarness } from './harness.js';
-import type { Harness } from './harness.js';
+import { call, interviewBody, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 
 describe('when the store is down', function () {
   this.timeout(20000);

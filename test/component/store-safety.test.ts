@@ -8,8 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { freePort, redisServerOnPath, startRedisServer, stopRedisServer } from '../store/helpers.js';
-import { call, startHarness, type Harness } from './harness.js';
+import { freePort } from '../support/http.js';
+import { redisServerOnPath, startRedisServer, stopRedisServer } from '../support/redis.js';
+import { call, startHarness, type Harness } from '../support/harness.js';
 
 const EVICTION = "Redis maxmemory-policy is allkeys-lru: under memory pressure Redis may evict the bridge's keys, and an evicted outbox entry is a result that never reaches Workable. Set maxmemory-policy noeviction.";
 const NO_PERSISTENCE = 'Redis persistence is off (appendonly no, no save points): a Redis restart loses every pending result and interview. Turn on appendonly (or RDB snapshots).';

@@ -1,7 +1,7 @@
 /**
  * Fault injection on every store write of the reconcile and delivery paths (issue 10, "no loss window").
  *
- * The real bridge (startBridge) on a real store, SQLite and Redis, wrapped by test/component/faultyStore.ts;
+ * The real bridge (startBridge) on a real store, SQLite and Redis, wrapped by test/support/faultyStore.ts;
  * the Hireflix sandbox; a local Workable receiver. For each outcome (completed, declined = deleted upstream,
  * expired by the bridge) a run without faults counts the writes from the hint to the result settled (N), and
  * records the body Workable got. Then, for k = 1..N and each fault mode (the write not made / made but its
@@ -29,12 +29,12 @@ import { DEAD_INDEX, DUE_INDEX } from '../../src/domain/outbox.js';
 import type { InterviewRecord } from '../../src/domain/types.js';
 import type { Scheduler } from '../../src/jobs/scheduler.js';
 import type { Store } from '../../src/store/index.js';
-import { startReceiver } from '../delivery/receiver.js';
-import type { Receiver } from '../delivery/receiver.js';
-import { faultyStore } from './faultyStore.js';
-import type { FaultMode, FaultyStore } from './faultyStore.js';
-import { STORE_KINDS, call, eventually, interviewBody, startHarness } from './harness.js';
-import type { Harness } from './harness.js';
+import { startReceiver } from '../support/receiver.js';
+import type { Receiver } from '../support/receiver.js';
+import { faultyStore } from '../support/faultyStore.js';
+import type { FaultMode, FaultyStore } from '../support/faultyStore.js';
+import { STORE_KINDS, call, eventually, interviewBody, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 
 const DAY = 24 * 3600 * 1000;
 const MAPPING = readFileSync(new URL('../../config/mappings/hireflix.yaml', import.meta.url), 'utf8');

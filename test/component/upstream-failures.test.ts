@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { STORE_KINDS, call, interviewBody, startHarness } from './harness.js';
-import type { Harness } from './harness.js';
-import { startProxy } from './proxy.js';
-import type { SlowProxy } from './proxy.js';
+import { STORE_KINDS, call, interviewBody, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
+import { startProxy } from '../support/proxy.js';
+import type { SlowProxy } from '../support/proxy.js';
 
 const TEMPLATE = '64f0c0ffee00000000000001';
 

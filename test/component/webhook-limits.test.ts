@@ -9,11 +9,11 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { expect } from 'chai';
 import { signHireflixBody } from '../../src/upstreams/hireflix/webhook.js';
-import { call, startHarness, STORE_KINDS } from './harness.js';
-import type { Harness } from './harness.js';
-import { sample, startOpsBridge } from '../ops/opsBridge.js';
-import type { OpsBridge } from '../ops/opsBridge.js';
-import { record } from '../openapi/recorder.js';
+import { call, startHarness, STORE_KINDS } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
+import { sample, startOpsBridge } from '../support/opsBridge.js';
+import type { OpsBridge } from '../support/opsBridge.js';
+import { record } from '../support/recorder.js';
 
 const EVENT = readFileSync(new URL('../fixtures/hireflix/webhook-interview-create.json', import.meta.url), 'utf8');
 
@@ -36,7 +36,7 @@ function rawExchange(url: string, head: string, parts: string[] = [], gapMs = 0)
       }
       const [method = '', path = '/'] = head.split(' ');
       const contentType = /\r\ncontent-type: ([^\r]*)\r\n/i.exec(text)?.[1] ?? '';
-      // Checked against the OpenAPI document like every call() answer (test/openapi/recorder.ts).
+      // Checked against the OpenAPI document like every call() answer (test/support/recorder.ts).
       if (status !== 0) record({ method, url: new URL(path, url).href, status, contentType, text: text.slice(text.indexOf('\r\n\r\n') + 4) });
       resolve({ text, ms: Date.now() - started, status, body });
     });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { keys } from '../../src/domain/keys.js';
-import { STORE_KINDS, call, interviewBody, startHarness } from './harness.js';
-import type { Harness } from './harness.js';
+import { STORE_KINDS, call, interviewBody, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 
 const ERR = (status: number, message: string) => ({ status, message });
 const manyKeys = (n: number): Record<string, string> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`key${i}`, 'value']));

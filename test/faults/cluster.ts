@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Hex } from '../../src/config/load.js';
 import { createHireflixSandbox, type HireflixSandbox } from '../../src/sandbox/hireflix/index.js';
-import { call, freePort } from '../component/harness.js';
-import { deleteRedisPrefix } from '../store/helpers.js';
+import { call, freePort } from '../support/harness.js';
+import { deleteRedisPrefix } from '../support/redis.js';
 import { sleep } from './util.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;

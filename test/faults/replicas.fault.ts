@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { call, interviewBody } from '../component/harness.js';
-import { REDIS_URL } from '../store/helpers.js';
+import { call, interviewBody } from '../support/harness.js';
+import { REDIS_URL } from '../support/redis.js';
 import { startCluster, type Cluster } from './cluster.js';
 import { pool, reportFigures, scaled, sleep, tally, waitFor } from './util.js';
 import { createInterviews, duplicates, finishAll, missing, startWorkable, type Workable } from './workload.js';

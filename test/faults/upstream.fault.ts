@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { call, interviewBody, startHarness, type Harness } from '../component/harness.js';
-import { startReceiver, type Receiver } from '../delivery/receiver.js';
+import { call, interviewBody, startHarness, type Harness } from '../support/harness.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
 import { reportFigures, tally } from './util.js';
 
 describe('fault: the upstream throttles, fails and times out', function () {

@@ -5,8 +5,8 @@
  */
 import { expect } from 'chai';
 import { createClient } from '@keyv/redis';
-import type { Reply } from '../delivery/receiver.js';
-import { REDIS_URL } from '../store/helpers.js';
+import type { Reply } from '../support/receiver.js';
+import { REDIS_URL } from '../support/redis.js';
 import { startCluster, type Cluster } from './cluster.js';
 import { reportFigures, scaled, sleep, tally, waitFor } from './util.js';
 import { createInterviews, finishAll, missing, startWorkable, type Workable } from './workload.js';

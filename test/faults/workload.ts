@@ -3,8 +3,8 @@
  * sandbox, and account for what the local Workable receiver got (deliveries, duplicates, answers).
  */
 import { randomUUID } from 'node:crypto';
-import { startReceiver, type Receiver, type Reply } from '../delivery/receiver.js';
-import { interviewBody } from '../component/harness.js';
+import { startReceiver, type Receiver, type Reply } from '../support/receiver.js';
+import { interviewBody } from '../support/harness.js';
 import type { Cluster } from './cluster.js';
 import { pool, tally } from './util.js';
 
