@@ -31,7 +31,8 @@ export async function reconcileDue(deps: ReconcileDeps, opts: { batchSize: numbe
           const outcome = await reconcile(deps, id);
           summary.reconciled++;
           if (outcome.kind === 'enqueued') summary.enqueued++;
-          if ((await deps.store.zscore(keys.reconcileIndex, id)) === score) await deps.store.zrem(keys.reconcileIndex, id);
+          // Compare-and-remove in one store call: a hint that lands between a read and a remove would be lost.
+          await deps.store.zremIfScore(keys.reconcileIndex, id, score);
         } catch (err) {
           summary.failed++;
           const wait = err instanceof UpstreamError && err.retryAfterMs ? Math.max(err.retryAfterMs, RETRY_MS) : RETRY_MS;

@@ -19,6 +19,10 @@ const MAX_RECONNECT_DELAY_MS = 2000;
 /** Compare-and-delete: drop the claim only while it still holds the caller's value. */
 const RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
+/** ZREM only while the member's score is still ARGV[2] (compared as numbers). */
+const ZREM_IF_SCORE_SCRIPT =
+  "if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1])) == tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) else return 0 end";
+
 /** Claim, and when the claim was taken, read the record: the lock-and-read of a request in one round trip. */
 const CLAIM_AND_GET_SCRIPT =
   "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1, redis.call('GET', KEYS[2])} else return {0} end";
@@ -148,6 +152,14 @@ export class RedisStore extends KeyvRecords implements Store {
   zrem(index: string, member: string): Promise<void> {
     return this.run(async () => {
       await this.client.zRem(this.#zsetKey(index), member);
+    });
+  }
+
+  zremIfScore(index: string, member: string, score: number): Promise<boolean> {
+    return this.run(async () => {
+      checkScore(score, 'score');
+      const removed = await this.client.eval(ZREM_IF_SCORE_SCRIPT, { keys: [this.#zsetKey(index)], arguments: [member, String(score)] });
+      return removed === 1;
     });
   }
 

@@ -223,6 +223,14 @@ export class SqliteStore extends KeyvRecords implements Store {
     });
   }
 
+  zremIfScore(index: string, member: string, score: number): Promise<boolean> {
+    return this.run(async () => {
+      checkScore(score, 'score');
+      const removed = await this.#rows<{ member: string }>('DELETE FROM zset WHERE idx = ? AND member = ? AND score = ? RETURNING member', index, member, score);
+      return removed.length > 0;
+    });
+  }
+
   zrangeByScore(index: string, maxScore: number, limit: number): Promise<Array<{ member: string; score: number }>> {
     if (!(limit >= 1)) return Promise.resolve([]);
     return this.run(async () => {

@@ -20,6 +20,11 @@ export interface Store {
   /** Sorted index: add or move member to score. */
   zadd(index: string, member: string, score: number): Promise<void>;
   zrem(index: string, member: string): Promise<void>;
+  /**
+   * Removes member only while its score is still `score` (compare-and-remove, atomic): a member moved to a
+   * new score since it was read stays. True when it was removed.
+   */
+  zremIfScore(index: string, member: string, score: number): Promise<boolean>;
   /** Members with score <= maxScore, lowest score first, at most limit. */
   zrangeByScore(index: string, maxScore: number, limit: number): Promise<Array<{ member: string; score: number }>>;
   zscore(index: string, member: string): Promise<number | undefined>;

@@ -24,13 +24,13 @@ export interface CountedWrite {
 }
 
 // claimAndGet takes a claim and writeAllAndRelease writes and releases one: writes, like the calls they stand for.
-const WRITES = new Set(['set', 'delete', 'setIfAbsent', 'releaseClaim', 'zadd', 'zrem', 'writeAll', 'claimAndGet', 'writeAllAndRelease']);
+const WRITES = new Set(['set', 'delete', 'setIfAbsent', 'releaseClaim', 'zadd', 'zrem', 'zremIfScore', 'writeAll', 'claimAndGet', 'writeAllAndRelease']);
 
 function describeWrite(op: string, args: unknown[]): string {
   const a = args as [unknown, unknown, unknown];
   if (op === 'writeAllAndRelease') return `${describeWrite('writeAll', [a[0]])} + releaseClaim ${String(a[1])}`;
   if (op === 'writeAll') return `writeAll[${(a[0] as StoreWrite[]).map((w) => describeWrite(w.op, w.op === 'set' || w.op === 'delete' ? [w.key] : [w.index, w.member])).join(', ')}]`;
-  if (op === 'zadd' || op === 'zrem') return `${op} ${String(a[0])} ${String(a[1])}`;
+  if (op === 'zadd' || op === 'zrem' || op === 'zremIfScore') return `${op} ${String(a[0])} ${String(a[1])}`;
   return `${op} ${String(a[0])}`;
 }
 

@@ -185,6 +185,21 @@ function contract(backend: Backend): void {
       expect((await store.zrangeByScore(idx, Infinity, 10)).map((r) => r.member)).to.deep.equal(['d', 'a', 'c']);
     });
 
+    it('zremIfScore removes a member only while it keeps the score it was read with', async () => {
+      const idx = fresh('cas');
+      await store.zadd(idx, 'hint', 1796410000000);
+      await store.zadd(idx, 'moved', 1796410000000);
+      await store.zadd(idx, 'moved', 1796410000001);
+      expect(await store.zremIfScore(idx, 'hint', 1796410000000)).to.equal(true);
+      expect(await store.zremIfScore(idx, 'moved', 1796410000000), 'moved since it was read').to.equal(false);
+      expect(await store.zremIfScore(idx, 'never-there', 1)).to.equal(false);
+      expect(await store.zscore(idx, 'hint')).to.equal(undefined);
+      expect(await store.zscore(idx, 'moved')).to.equal(1796410000001);
+      await store.zadd(idx, 'fraction', 2.5);
+      expect(await store.zremIfScore(idx, 'fraction', 2.5)).to.equal(true);
+      expect(await store.zcard(idx)).to.equal(1);
+    });
+
     it('orders equal scores by member and keeps indexes separate', async () => {
       const idx = fresh('ties');
       const other = fresh('ties');
