@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { keys } from '../../src/domain/keys.js';
 import { markForReconcile } from '../../src/domain/hints.js';
 import type { Store } from '../../src/store/types.js';
-import { STORE_KINDS, call, interviewBody, startHarness, type Harness } from '../support/harness.js';
+import { STORE_KINDS, call, createThroughBridge, startHarness, type Harness } from '../support/harness.js';
 
 const TEMPLATE = '64f0c0ffee00000000000001';
 
@@ -37,13 +37,8 @@ for (const kind of STORE_KINDS) {
     after(async () => h.close());
 
     it('a hint that lands while its interview is reconciled stays for the next run', async () => {
-      const body = interviewBody(TEMPLATE);
-      const created = await call(`${h.url}/interviews`, { token: h.acme.token, body });
-      expect(created.status).to.equal(201);
-      const id = (created.body as { interview_id: string }).interview_id;
-      const email = (body.candidate as { email: string }).email;
-      const [up] = (await call(`${h.acme.sandboxUrl}/_sandbox/interviews?email=${encodeURIComponent(email)}`)).body as Array<{ id: string }>;
-      await call(`${h.acme.sandboxUrl}/_sandbox/interviews/${up!.id}/finish`, { body: { score: 4 } });
+      const { id, upstreamId } = await createThroughBridge(h, h.acme, TEMPLATE);
+      await call(`${h.acme.sandboxUrl}/_sandbox/interviews/${upstreamId}/finish`, { body: { score: 4 } });
       await h.bridge.scheduler.pollNow('acme');
       const store = h.bridge.container.store;
       const first = await store.zscore(keys.reconcileIndex, id);
@@ -51,7 +46,7 @@ for (const kind of STORE_KINDS) {
 
       // The score changes upstream and its webhook marks the interview again, just before the run ends.
       beforeRemove = async () => {
-        await call(`${h.acme.sandboxUrl}/_sandbox/interviews/${up!.id}/score`, { body: { score: 2 } });
+        await call(`${h.acme.sandboxUrl}/_sandbox/interviews/${upstreamId}/score`, { body: { score: 2 } });
         await markForReconcile({ store }, id, new Date(first! + 1));
       };
       expect((await h.bridge.scheduler.reconcileNow()).enqueued).to.equal(1);

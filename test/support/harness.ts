@@ -237,3 +237,22 @@ export function interviewBody(templateId: string, overrides: Record<string, unkn
   };
 }
 
+/**
+ * POST /interviews through the bridge for `account` (201 expected), and the invitation's id in its sandbox:
+ * { id: the bridge's interview id, upstreamId, body: what was sent }.
+ */
+export async function createThroughBridge(
+  h: Pick<Harness, 'url'>,
+  account: TestAccount,
+  templateId: string,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; upstreamId: string; body: Record<string, unknown> }> {
+  const body = interviewBody(templateId, overrides);
+  const created = await call(`${h.url}/interviews`, { token: account.token, body });
+  if (created.status !== 201) throw new Error(`POST /interviews answered ${created.status}: ${created.text}`);
+  const id = (created.body as { interview_id: string }).interview_id;
+  const email = (body.candidate as { email: string }).email;
+  const [up] = (await call(`${account.sandboxUrl}/_sandbox/interviews?email=${encodeURIComponent(email)}`)).body as Array<{ id: string }>;
+  if (!up) throw new Error(`the sandbox has no invitation for ${email}`);
+  return { id, upstreamId: up.id, body };
+}

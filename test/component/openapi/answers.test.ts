@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { signHireflixBody } from '../../../src/upstreams/hireflix/index.js';
-import { call, eventually, interviewBody, startHarness, type Harness } from '../../support/harness.js';
+import { call, createThroughBridge, eventually, interviewBody, startHarness, type Harness } from '../../support/harness.js';
 
 const TEMPLATE = '64f0c0ffee00000000000001';
 const EVENT = readFileSync(new URL('../../fixtures/hireflix/webhook-interview-create.json', import.meta.url), 'utf8');
@@ -44,13 +44,8 @@ describe('documented answers no other test provokes', function () {
     });
 
     it('shared link: 503, 504 and 502 when a link past its life must be made again and the upstream fails', async () => {
-      const body = interviewBody(TEMPLATE);
-      const created = await call(`${h.url}/interviews`, { token: h.acme.token, body });
-      expect(created.status).to.equal(201);
-      const id = (created.body as { interview_id: string }).interview_id;
-      const email = (body.candidate as { email: string }).email;
-      const [up] = (await call(`${h.acme.sandboxUrl}/_sandbox/interviews?email=${encodeURIComponent(email)}`)).body as Array<{ id: string }>;
-      await call(`${h.acme.sandboxUrl}/_sandbox/interviews/${up!.id}/finish`, { body: { score: 4 } });
+      const { id, upstreamId } = await createThroughBridge(h, h.acme, TEMPLATE);
+      await call(`${h.acme.sandboxUrl}/_sandbox/interviews/${upstreamId}/finish`, { body: { score: 4 } });
       await eventually(async () => {
         await h.bridge.scheduler.pollNow('acme');
         await h.bridge.scheduler.reconcileNow();
