@@ -16,6 +16,7 @@ import { listenError } from './listenError.js';
 import type { SandboxStarter } from './sandbox/embedded.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { createStore, type SqliteStore } from './store/index.js';
+import { claimSqliteFile } from './store/processLock.js';
 import type { Store } from './store/index.js';
 import { readRedisSafety, readSqliteSafety, type StoreSafety } from './store/safety.js';
 
@@ -68,6 +69,10 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
   const logger = opts.logger ?? createLogger({ ...config.logging, secrets, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   for (const w of opts.configWarnings ?? []) logger.warn({ problem: w }, 'configuration warning');
   const steps = new Lifecycle(logger);
+
+  // Before the simulator too: in sandbox mode it keeps its state beside the SQLite file.
+  const sqlitePath = config.store.kind === 'sqlite' && config.store.path !== ':memory:' ? config.store.path : undefined;
+  if (sqlitePath !== undefined) await steps.step('store file', () => claimSqliteFile(sqlitePath), (release) => release());
 
   const sandbox = config.sandbox
     ? await steps.step('sandbox', async () => (opts.startSandbox ?? (await import('./sandbox/embedded.js')).startEmbeddedSandbox)(config, logger), (sb) => sb.close())

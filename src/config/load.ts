@@ -110,6 +110,13 @@ export function parseConfig(src: ConfigSources): ConfigResult {
   if (problems.length > 0 || !f) return { problems };
 
   const redisUrl = env.REDIS_URL || (f.store.kind === 'redis' ? secret(bridgeFile, 'store.redis_url', f.store.redis_url, true) : undefined);
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    // The value is not shown: a Redis URL may carry a password.
+    problems.push(`${env.REDIS_URL ? 'environment: REDIS_URL' : `${bridgeFile}: store.redis_url`} must be a redis:// or rediss:// URL`);
+  }
+  if (env.BRIDGE_MODE !== undefined && env.BRIDGE_MODE !== '' && env.BRIDGE_MODE !== 'sandbox') {
+    problems.push(`environment: BRIDGE_MODE must be sandbox (or unset), not "${env.BRIDGE_MODE}"`);
+  }
   if (problems.length > 0) return { problems };
 
   const sb = src.sandboxSecrets;

@@ -213,6 +213,13 @@ accounts:
       expect(problems({ PUBLIC_BASE_URL: 'ftp://user:secret@x' })).to.deep.equal(['environment: PUBLIC_BASE_URL must be an http or https URL']);
     });
 
+    it('refuses a REDIS_URL that is not a redis:// URL without quoting it, and a BRIDGE_MODE other than sandbox', () => {
+      expect(problems({ REDIS_URL: 'notaurl' })).to.deep.equal(['environment: REDIS_URL must be a redis:// or rediss:// URL']);
+      expect(problems({ REDIS_URL: 'http://user:pw@127.0.0.1:6379' })).to.deep.equal(['environment: REDIS_URL must be a redis:// or rediss:// URL']);
+      expect(parseConfig(sources({ env: { REDIS_URL: 'rediss://user:pw@cache.internal:6380/2' } })).config!.store.kind).to.equal('redis');
+      expect(problems({ BRIDGE_MODE: 'bogus' })).to.deep.equal(['environment: BRIDGE_MODE must be sandbox (or unset), not "bogus"']);
+    });
+
     it('lists environment problems together with the files\' problems', () => {
       const r = parseConfig(sources({ bridgeYaml: 'delivery: { concurrency: 0 }', env: { PORT: 'x' } }));
       expect(r.problems).to.deep.equal(['environment: PORT must be a port number, not "x"', 'config/bridge.yaml: delivery.concurrency: must be greater than or equal to 1']);
