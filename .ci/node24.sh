@@ -37,10 +37,12 @@ t0=$SECONDS
 # The suite in parallel (as npm test runs it), but for the CLI and README-walkthrough tests: the walkthrough
 # spawns real server processes and the CLI tests run the same code paths the component tests run, so CI stays
 # within its ten minutes while every server, store, delivery, upstream and contract test also runs on Node 24.
+# store-write-faults.test.ts (about 50 s of one worker: the same writes counted again on every k) also runs
+# on Node 20 only.
 # `NODE24_ALL=1 bash .ci/node24.sh` runs the whole suite.
 if [ "${NODE24_ALL:-}" = 1 ]; then
   npx mocha --parallel --jobs 2 'test/**/*.test.ts'
 else
-  npx mocha --parallel --jobs 2 $(find test -name '*.test.ts' -not -path 'test/component/cli/*' -not -path 'test/component/walkthrough/*' | sort)
+  npx mocha --parallel --jobs 2 $(find test -name '*.test.ts' -not -path 'test/component/cli/*' -not -path 'test/component/walkthrough/*' -not -name 'store-write-faults.test.ts' | sort)
 fi
 echo "ci(node24): tests took $((SECONDS - t0)) s; total $((SECONDS - started)) s"
