@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Another live bridge process has the SQLite file. */
@@ -31,6 +31,7 @@ function alive(pid: number): boolean {
 export function claimSqliteFile(path: string): () => void {
   const pidFile = `${path}.pid`;
   const mine = String(process.pid);
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${path} is a folder: the SQLite store (SQLITE_PATH, store.sqlite_path) must name a file`);
   mkdirSync(dirname(path), { recursive: true });
   try {
     writeFileSync(pidFile, mine, { flag: 'wx' });

@@ -67,7 +67,8 @@ export class SqliteStore extends KeyvRecords implements Store {
       await adapter.query(`PRAGMA synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     } catch (error) {
       await adapter.close().catch(() => undefined);
-      throw new StoreUnavailableError(BACKEND, error);
+      // The path and SQLite's reason (e.g. SQLITE_CANTOPEN for a folder or an unwritable place) say what to fix.
+      throw new StoreUnavailableError(BACKEND, error, `cannot open ${path} (${error instanceof Error ? error.message : String(error)})`);
     }
     return store;
   }

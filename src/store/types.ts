@@ -74,8 +74,10 @@ export class StoreUnavailableError extends Error {
   constructor(
     readonly backend: string,
     cause?: unknown,
+    /** What an operator can act on (e.g. the file that cannot be opened), shown after the message. */
+    detail?: string,
   ) {
-    super(`${backend} store is unavailable`, { cause });
+    super(`${backend} store is unavailable${detail ? `: ${detail}` : ''}`, { cause });
     this.name = 'StoreUnavailableError';
   }
 }

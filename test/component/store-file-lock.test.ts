@@ -78,6 +78,19 @@ describe('one bridge process per SQLite file', () => {
     expect(existsSync(`${path}.pid`)).to.equal(false);
   });
 
+  it('a folder given as the SQLite file is named as such, and a file SQLite cannot open says why', async () => {
+    const quiet = { scheduler: false, logDestination: { write: () => true } as unknown as NodeJS.WritableStream };
+    let caught: unknown;
+    await startBridge(configOn(dir), quiet).then((b) => b.shutdown(), (err: unknown) => (caught = err));
+    expect((caught as Error).message).to.equal(`${dir} is a folder: the SQLite store (SQLITE_PATH, store.sqlite_path) must name a file`);
+    const notADatabase = join(dir, 'junk.sqlite');
+    writeFileSync(notADatabase, 'x'.repeat(4096));
+    caught = undefined;
+    await startBridge(configOn(notADatabase), quiet).then((b) => b.shutdown(), (err: unknown) => (caught = err));
+    expect((caught as Error).message).to.match(new RegExp(`^sqlite store is unavailable: cannot open ${notADatabase} \\(SQLITE_NOTADB: .+\\)$`));
+    expect(existsSync(`${notADatabase}.pid`), 'the mark is removed when the start fails').to.equal(false);
+  });
+
   it('release leaves a mark that names another process', () => {
     const path = join(dir, 'x.sqlite');
     const release = claimSqliteFile(path);
