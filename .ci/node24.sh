@@ -4,9 +4,15 @@
 #
 # The suite runs in a temporary copy of the work tree with its own `npm ci`, so the repository's node_modules
 # (sqlite3 compiled for Node 20's ABI) is never touched, and the lockfile is proven to install on Node 24.
+#
+# `bash .ci/node24.sh` does everything. .ci/run splits it so the install overlaps the fault suite:
+# `NODE24_WORK=<empty dir> bash .ci/node24.sh prepare` installs into that folder and keeps it;
+# `NODE24_WORK=<that dir> bash .ci/node24.sh test` runs the tests there and removes it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
+phase=${1:-all}
+case "$phase" in all | prepare | test) ;; *) echo "usage: bash .ci/node24.sh [prepare|test]" >&2; exit 2 ;; esac
 
 started=$SECONDS
 # Kept outside the work tree (nothing to ignore in git) and reused by later runs on the same machine.
@@ -22,16 +28,20 @@ export npm_config_nodedir=$node_dir
 echo "ci(node24): node $(node --version) ($(command -v node)), npm $(npm --version)"
 case "$(node --version)" in v24.*) ;; *) echo "ci(node24): expected Node.js 24, got $(node --version)" >&2; exit 1 ;; esac
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/wvb-node24.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-# The work tree without installed, built or local-state folders.
-tar -C "$repo" --exclude=./node_modules --exclude=./dist --exclude=./data --exclude=./.git -cf - . | tar -C "$work" -xf -
+work=${NODE24_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/wvb-node24.XXXXXX")}
+# Removed when done, except after `prepare` (the `test` phase removes it).
+if [ "$phase" != prepare ]; then trap 'rm -rf "$work"' EXIT; fi
+if [ "$phase" != test ]; then
+  # The work tree without installed, built or local-state folders.
+  tar -C "$repo" --exclude=./node_modules --exclude=./dist --exclude=./data --exclude=./.git -cf - . | tar -C "$work" -xf -
+  cd "$work"
+  t0=$SECONDS
+  npm ci --no-audit --no-fund --loglevel=error >"$work/npm-ci.log" 2>&1 || { tail -n 60 "$work/npm-ci.log" >&2; exit 1; }
+  node -e "require('sqlite3')" # the native module loads under this Node's ABI
+  echo "ci(node24): npm ci took $((SECONDS - t0)) s"
+fi
+if [ "$phase" = prepare ]; then exit 0; fi
 cd "$work"
-
-t0=$SECONDS
-npm ci --no-audit --no-fund --loglevel=error >"$work/npm-ci.log" 2>&1 || { tail -n 60 "$work/npm-ci.log" >&2; exit 1; }
-node -e "require('sqlite3')" # the native module loads under this Node's ABI
-echo "ci(node24): npm ci took $((SECONDS - t0)) s"
 
 t0=$SECONDS
 # The suite in parallel (as npm test runs it), but for the CLI and README-walkthrough tests: the walkthrough

@@ -194,7 +194,8 @@ ${fmt(o.rssSize)} interviews and the bridge ran one poll over them (1 % finished
   return {
     title: '4. Memory',
     body,
-    targets: [{ name: 'Redis memory per tracked interview', goal: '< 1 KB (1,024 B)', measured: `${fmt(worstRedis)} B`, met: worstRedis < 1024 }],
+    // Issue 13's target; completed interviews (record, report, outbox) and the attempt log's bound are not yet measured here.
+    targets: [{ name: 'Redis memory per pending interview (MEMORY USAGE of its keys + index share)', goal: '<= 500 B', measured: `${fmt(worstRedis)} B`, met: worstRedis <= 500 }],
   };
 }
 

@@ -23,41 +23,39 @@ const PARTS: Array<[string, () => Promise<Section>]> = [
 ];
 
 const NOTES = `
-## Notes, limits and what was fixed
-
-- **Load on the machine.** The figures were taken on a shared 2-core machine; absolute numbers move from run to
-  run, which is why every figure is a ratio or a difference against a baseline taken in the same run, and a
-  median of rounds. Look at the ratios, not at the absolute numbers.
-- **Request logging.** Part 1 runs the bridges as production does: compiled, \`LOG_LEVEL=info\`, the access line for
-  every request. Parts 2 to 4 still log at \`warn\` (their per-result lines are not in their figures).
-- **GET /interview-templates against bare Koa (target 50 %).** Bare Koa answers a hello-world as fast as
-  autocannon (one core) can ask: about 52,000 req/s on a quiet machine, 28,000 in an earlier, busier run where
-  the same bridge reached 55 %, and 38 to 45 % in quiet runs: the ratio moves with the load generator's ceiling. What separates the two is the
-  middleware every request passes (request id and scope, error renderer, shutdown gate, failed-login limiter,
-  ops guard, the 404/405 fallback, Bearer-token SHA-256, per-request metrics); about 30 µs per request.
-  Already cut: one router instead of four, child loggers only when something is logged. Next candidates:
-  dropping the AsyncLocalStorage request scope (logs from domain code would need the logger passed down) and
-  per-route metrics through a cheaper counter. \`BENCH_CPU_PROF=<dir> npm run bench:http\` writes a CPU profile.
-- **POST /interviews added latency (target 2 ms at p50): about 3 ms in quiet runs, missed narrowly.** Measured one
-  request at a time; the path is validation, the derived id (HMAC), three sequential store round trips (lock,
-  record read, record and expiry writes together; the lock is released in the background) and the upstream
-  call through the adapter. It was ten round trips before ids were derived from account + callback_url and the
-  draft record was dropped (8.3 ms then). The burst table shows what queueing does to it: the bridge spends
-  about 1 ms of CPU per creation, which ten simultaneous requests multiply. A lock-and-read in one Redis
-  round trip (a small script) is the next step.
-- **Poll cycles** went from 9.7 s in the first run to under 5 s for 1,000 changes over 100,000 interviews: the PDF is no longer
-  rendered during reconcile (it is rendered when the report is fetched), reconcile runs 16 at a time
-  (\`reconcile.concurrency\`), and the sandbox parses each GraphQL document once. Each changed interview costs
-  one upstream read (two when it completes: the share link); listing requests grow with positions and changes.
-- **Fixed since the first run:** the delivery and reconcile workers run again at once after a full batch (a
-  backlog drained at most 200 per second before); a poll skips a listed change older than the record's last
-  reconcile by more than the overlap window (each change used to be re-read by about five polls); the
-  idempotency record and, for Hireflix, the upstream-id index are gone (1,322 B of Redis per interview in the
-  first run, about 1,000 B now: the record is 872 B of it).
-- **Sandbox fix made for this benchmark (src/sandbox/hireflix/store.ts, resolvers.ts).** Inviting scanned every
-  interview for the duplicate checks, so seeding 100,000 was quadratic, and every listing page filtered and
-  sorted all interviews. Now the store keeps per-position indexes and a change counter; a listing sorts a
-  position once per change and finds a cursor by binary search, so a page costs O(log n + page size).
+## Notes, limits and what is still missing (issue 13)
+- **Load on the machine.** A shared 2-core machine: absolute numbers move from run to run, so every figure is a
+  ratio or a difference against a baseline taken in the same run, a median of rounds, or a count (CPU µs per
+  request, store commands per operation, bytes per record).
+- **Production settings.** Part 1 runs the compiled build (\`dist/\`) as the Dockerfile does; parts 2 to 4 run
+  the same code from \`src/\` through tsx. Every part logs as production does: \`LOG_LEVEL=info\`, the bridge's own
+  logger (redaction, secret scrubber, request ids), written asynchronously to /dev/null.
+- **The access line (part 0) meets its target**: the child logger without path redaction, a mixin that reads
+  only the request scope, and a scrubber that skips lines with nothing to scrub.
+- **GET /interview-templates against bare Koa (target 80 %): not met.** Server CPU per request is the steadier
+  figure: about 125 µs for the bridge against about 46 µs for bare Koa in the runs so far. What remains, from
+  CPU profiles (\`BENCH_CPU_PROF=<dir> npm run bench:http\`): the AsyncLocalStorage request scope (about 20 µs a
+  request on Node 20's promise hooks; less on Node 24, which the image runs), the middleware stack every
+  request passes (request id, error renderer, shutdown gate, failed-login limiter, ops guard, metrics) and the
+  access line. Done: cached verified tokens (bounded, only verified, forgotten on reload), one router, the
+  cheaper access line. An experiment answering cached templates before the generic stack reached bare Koa's
+  rate; it is not in the code, because it would bypass the middleware that every other route relies on.
+- **POST /interviews**: two Redis round trips on the request path (lock-and-read in one script, writes and
+  release in one MULTI/EXEC; counted in test/component/round-trips.test.ts). The added latency is in part 1.
+- **Delivery (targets 40 % of the receiver on Redis, at most 8 commands per result, 20 % on SQLite).** Part 3
+  counts the commands from Redis's own INFO commandstats. Each result still takes the delivery lease, the
+  interview lock twice (read before the PUT, settle after it), reads of entry and record, the attempt log's read
+  and write, and the settle's writes: batching these (one script per result for the settle, leases per batch)
+  is the work left.
+- **Memory (target 500 B per pending interview): not met.** A pending interview's record is still the full
+  JSON record in keyv's wrapper (\`{"value":…,"expires":…}\`), with fields nothing reads back and ISO timestamps.
+  A compact encoding with a store schema version (old records still loaded and rewritten on their next write,
+  with a test that seeds the old encoding) is the work left; completed interviews (record, report, outbox) are
+  not measured yet.
+- **Poll (target 1,000,000 open interviews, 1,000 changes, under 5 s, flat across sizes).** The default run
+  measures 10,000 and 100,000 open with 1,000 changes each; \`BENCH_POLL_SIZES=10000,100000,1000000 npm run
+  bench:poll\` adds the million (seeding it takes several minutes per store). Listing requests follow the
+  changes, not the open interviews.
 `;
 
 async function main(): Promise<void> {

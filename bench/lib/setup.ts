@@ -1,7 +1,8 @@
 /**
  * What every benchmark part builds the same way: a validated bridge config for one account against a
- * sandbox, a quiet logger (warn level: the bridge logs every request at info, which would be measured
- * too), unique Redis prefixes that are deleted afterwards, and a Store wrapper that counts operations.
+ * sandbox, the bridge's own logger at the production level (info, or LOG_LEVEL) writing asynchronously to
+ * /dev/null as it would to stdout, unique Redis prefixes that are deleted afterwards, and a Store wrapper that
+ * counts operations.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,15 +12,20 @@ import type { Logger } from 'pino';
 import { parseConfig, sha256Hex } from '../../src/config/load.js';
 import type { BridgeConfig } from '../../src/config/types.js';
 import type { Store } from '../../src/store/types.js';
+import { createLogger } from '../../src/logger.js';
 
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export type StoreKind = 'sqlite' | 'redis';
 
 const MAPPING = readFileSync(new URL('../../config/mappings/hireflix.yaml', import.meta.url), 'utf8');
 
-/** Warn level to stderr: nothing per request, but real problems still show. */
-export function quietLogger(): Logger {
-  return pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+/**
+ * The bridge's logger as production runs it (createLogger: redaction, the secret scrubber, request ids) at
+ * LOG_LEVEL (default info), every line written asynchronously to /dev/null: its cost is in the figures, its
+ * text is not on the terminal.
+ */
+export function productionLogger(): Logger {
+  return createLogger({ level: process.env.LOG_LEVEL ?? 'info', pretty: false, destination: pino.destination({ dest: '/dev/null', sync: false }), secrets: [] });
 }
 
 /** A Redis key prefix no other run (or test) uses. */
@@ -56,7 +62,7 @@ export interface ConfigInput {
   sandboxApiKey: string;
   /** Extra bridge.yaml text. */
   bridgeYaml?: string;
-  /** The bridge's log level (default warn; the HTTP part runs at the production default, info). */
+  /** The bridge's log level (default info, the production default). */
   logLevel?: string;
   /** Reuse these credentials (e.g. two bridges one client talks to); fresh ones otherwise. */
   account?: BenchAccount;
@@ -73,7 +79,7 @@ export function benchConfig(input: ConfigInput): { config: BridgeConfig; account
   const bridgeYaml = `
 server: { host: 127.0.0.1, port: ${input.port}, public_base_url: "http://127.0.0.1:${input.port}" }
 callback_policy: { allowed_hosts: ["*.workable.com"], allow_local: true }
-logging: { level: ${input.logLevel ?? 'warn'}, pretty: false }
+logging: { level: ${input.logLevel ?? process.env.LOG_LEVEL ?? 'info'}, pretty: false }
 ${input.bridgeYaml ?? ''}`;
   const accountsYaml = `accounts:
   - id: bench
@@ -131,4 +137,21 @@ export function countingStore<S extends Store>(inner: S): { store: S; counts: Op
     },
     total: () => Object.entries(counts).filter(([k]) => !k.includes('.')).reduce((n, [, v]) => n + v, 0),
   };
+}
+
+/**
+ * Commands the Redis server has run so far (INFO commandstats, every command's `calls=` summed), read on a
+ * connection of its own. A delta over an operation counts every client's commands: benchmarks run alone.
+ * The reading itself counts once in the next reading.
+ */
+export async function redisCommandsSoFar(): Promise<number> {
+  const client = createClient({ url: REDIS_URL });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const info = await client.info('commandstats');
+    return [...info.matchAll(/calls=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+  } finally {
+    client.destroy();
+  }
 }
