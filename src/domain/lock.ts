@@ -144,15 +144,38 @@ export type LeaseOutcome<T> = { ran: true; value: T } | { ran: false };
 /**
  * Runs fn only if the lease `name` (a store claim: SET NX PX on Redis) can be taken now; never waits. For jobs
  * that any replica may start but only one should run at a time (a poll of one account, one interview's
- * reconcile or delivery, the retention sweep). The lease is released afterwards whatever fn did; a failed
- * release only delays the next holder until ttlMs, which must outlast fn.
+ * reconcile or delivery, the retention sweep). The lease is released afterwards whatever fn did. A release
+ * that fails (the store is down) is tried again in the background every `LEASE_RELEASE_RETRY_MS` until the
+ * store answers or ttlMs has passed: a Redis restarted with its data keeps the lease, and a poll lease (5
+ * minutes) left to its TTL would stop that account's polls for as long.
  */
 export async function withLease<T>(store: Store, name: string, ttlMs: number, fn: () => Promise<T>): Promise<LeaseOutcome<T>> {
   const owner = randomUUID();
   if (!(await store.setIfAbsent(name, owner, ttlMs))) return { ran: false };
+  const takenAt = Date.now();
   try {
     return { ran: true, value: await fn() };
   } finally {
-    await store.releaseClaim(name, owner).catch(() => false);
+    const released = await store.releaseClaim(name, owner).then(() => true, () => false);
+    if (!released) releaseLater(store, name, owner, takenAt + ttlMs);
   }
+}
+
+/** How often a lease whose release failed is tried again (see withLease). */
+export const LEASE_RELEASE_RETRY_MS = 1000;
+
+function releaseLater(store: Store, name: string, owner: string, expiresAt: number): void {
+  const timer = setInterval(() => {
+    if (Date.now() >= expiresAt) {
+      clearInterval(timer);
+      return;
+    }
+    // Compare-and-delete: once another holder has it (after the TTL), this deletes nothing.
+    store.releaseClaim(name, owner).then(
+      () => clearInterval(timer),
+      () => undefined,
+    );
+  }, LEASE_RELEASE_RETRY_MS);
+  // Never keeps the process alive: an exiting process leaves the lease to its TTL.
+  timer.unref();
 }

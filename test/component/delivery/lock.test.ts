@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { LockBusyError, withLease, withLock } from '../../../src/domain/lock.js';
+import { LEASE_RELEASE_RETRY_MS, LockBusyError, withLease, withLock } from '../../../src/domain/lock.js';
 import { StoreUnavailableError, type Store } from '../../../src/store/types.js';
 import { backends, type Backend } from '../../support/backends.js';
 
@@ -143,6 +143,25 @@ for (const makeBackend of backends) {
       }
       expect((caught as Error).message).to.equal('job failed');
       expect(await store.getClaim('lease:boom')).to.equal(undefined);
+    });
+
+    it('withLease: a release that fails (store down for a moment) is tried again until the store answers, long before the TTL', async () => {
+      let failures = 2;
+      const flaky = new Proxy(store, {
+        get(target, prop, recv) {
+          if (prop === 'releaseClaim') {
+            return (key: string, value: string) => (failures-- > 0 ? Promise.reject(new StoreUnavailableError(target.kind)) : target.releaseClaim(key, value));
+          }
+          const v = Reflect.get(target, prop, recv) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+      expect(await withLease(flaky, 'lease:poll:acme', 300_000, async () => 'polled')).to.deep.equal({ ran: true, value: 'polled' });
+      expect(await store.getClaim('lease:poll:acme'), 'still held: the release failed').to.be.a('string');
+      const deadline = Date.now() + 5 * LEASE_RELEASE_RETRY_MS;
+      while ((await store.getClaim('lease:poll:acme')) !== undefined && Date.now() < deadline) await sleep(50);
+      expect(await store.getClaim('lease:poll:acme'), 'released by a retry').to.equal(undefined);
+      expect(failures, 'the first retry failed too, the second released it').to.equal(-1);
     });
   });
 }
