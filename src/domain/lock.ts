@@ -145,37 +145,33 @@ export type LeaseOutcome<T> = { ran: true; value: T } | { ran: false };
  * Runs fn only if the lease `name` (a store claim: SET NX PX on Redis) can be taken now; never waits. For jobs
  * that any replica may start but only one should run at a time (a poll of one account, one interview's
  * reconcile or delivery, the retention sweep). The lease is released afterwards whatever fn did. A release
- * that fails (the store is down) is tried again in the background every `LEASE_RELEASE_RETRY_MS` until the
- * store answers or ttlMs has passed: a Redis restarted with its data keeps the lease, and a poll lease (5
- * minutes) left to its TTL would stop that account's polls for as long.
+ * that fails (the store is down) is remembered, and this process's next withLease of the same name on the
+ * same store releases it first: a Redis restarted with its data keeps the lease, and a poll lease (5 minutes)
+ * left to its TTL would stop that account's polls for as long. (Another process cannot release it: it does
+ * not know the owner; if this process is gone, the TTL frees it.)
  */
 export async function withLease<T>(store: Store, name: string, ttlMs: number, fn: () => Promise<T>): Promise<LeaseOutcome<T>> {
+  const left = leftLeases(store);
+  const leftOwner = left.get(name);
+  if (leftOwner !== undefined && (await store.releaseClaim(name, leftOwner).then(() => true, () => false))) left.delete(name);
   const owner = randomUUID();
   if (!(await store.setIfAbsent(name, owner, ttlMs))) return { ran: false };
-  const takenAt = Date.now();
   try {
     return { ran: true, value: await fn() };
   } finally {
     const released = await store.releaseClaim(name, owner).then(() => true, () => false);
-    if (!released) releaseLater(store, name, owner, takenAt + ttlMs);
+    if (!released) left.set(name, owner);
   }
 }
 
-/** How often a lease whose release failed is tried again (see withLease). */
-export const LEASE_RELEASE_RETRY_MS = 1000;
+/** Leases this process took and could not release, by store: name -> owner token. */
+const LEFT_LEASES = new WeakMap<Store, Map<string, string>>();
 
-function releaseLater(store: Store, name: string, owner: string, expiresAt: number): void {
-  const timer = setInterval(() => {
-    if (Date.now() >= expiresAt) {
-      clearInterval(timer);
-      return;
-    }
-    // Compare-and-delete: once another holder has it (after the TTL), this deletes nothing.
-    store.releaseClaim(name, owner).then(
-      () => clearInterval(timer),
-      () => undefined,
-    );
-  }, LEASE_RELEASE_RETRY_MS);
-  // Never keeps the process alive: an exiting process leaves the lease to its TTL.
-  timer.unref();
+function leftLeases(store: Store): Map<string, string> {
+  let m = LEFT_LEASES.get(store);
+  if (!m) {
+    m = new Map();
+    LEFT_LEASES.set(store, m);
+  }
+  return m;
 }
