@@ -2,20 +2,14 @@ import { expect } from 'chai';
 import type { Store } from '../../src/store/types.js';
 import { call, interviewBody, startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
+import { overrideStore } from '../support/overrideStore.js';
 
 const TEMPLATE = '64f0c0ffee00000000000001';
 
 /** Every claim of an interview lock is refused, as if another replica held it the whole time. */
 function lockAlwaysHeld(store: Store): Store {
-  return new Proxy(store, {
-    get(target, prop, recv) {
-      if (prop === 'setIfAbsent') {
-        return (key: string, value: string, ttlMs: number) =>
-          key.startsWith('lock:interview:') ? Promise.resolve(false) : target.setIfAbsent(key, value, ttlMs);
-      }
-      const v = Reflect.get(target, prop, recv) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
+  return overrideStore(store, {
+    setIfAbsent: (key, value, ttlMs) => (key.startsWith('lock:interview:') ? Promise.resolve(false) : store.setIfAbsent(key, value, ttlMs)),
   });
 }
 

@@ -9,6 +9,7 @@ import { keys } from '../../src/domain/keys.js';
 import { markForReconcile } from '../../src/domain/hints.js';
 import type { Store } from '../../src/store/types.js';
 import { STORE_KINDS, call, createThroughBridge, startHarness, type Harness } from '../support/harness.js';
+import { overrideStore } from '../support/overrideStore.js';
 
 const TEMPLATE = '64f0c0ffee00000000000001';
 
@@ -18,18 +19,12 @@ for (const kind of STORE_KINDS) {
     let beforeRemove: (() => Promise<void>) | undefined;
     before(async () => {
       const wrapStore = (store: Store): Store =>
-        new Proxy(store, {
-          get(target, prop, recv) {
-            if (prop === 'zremIfScore') {
-              return async (index: string, member: string, score: number) => {
-                const hook = beforeRemove;
-                beforeRemove = undefined;
-                await hook?.();
-                return target.zremIfScore(index, member, score);
-              };
-            }
-            const v = Reflect.get(target, prop, recv) as unknown;
-            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        overrideStore(store, {
+          zremIfScore: async (index, member, score) => {
+            const hook = beforeRemove;
+            beforeRemove = undefined;
+            await hook?.();
+            return store.zremIfScore(index, member, score);
           },
         });
       h = await startHarness(kind, { webhooks: false, wrapStore });

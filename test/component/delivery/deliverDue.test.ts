@@ -7,6 +7,7 @@ import { StoreUnavailableError } from '../../../src/store/types.js';
 import { DAY, T0, TOKEN, harness, hashOf, payload, type Harness } from '../../support/deliveryFixture.js';
 import { startReceiver, type Receiver } from '../../support/receiver.js';
 import { backends, type Backend } from '../../support/backends.js';
+import { overrideStore } from '../../support/overrideStore.js';
 
 for (const makeBackend of backends) {
   describe(`deliverDue on ${makeBackend().name}`, () => {
@@ -163,13 +164,7 @@ for (const makeBackend of backends) {
     it('rejects the run when the store is unavailable', async () => {
       await h.put('iv-10', `${receiver.url}/cb/10`, result);
       // Listing works, then the backend drops: reads fail as the real store reports an outage.
-      const down = new Proxy(store, {
-        get(target, prop) {
-          if (prop === 'get') return () => Promise.reject(new StoreUnavailableError(target.kind));
-          const value: unknown = Reflect.get(target, prop, target);
-          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-        },
-      });
+      const down = overrideStore(store, { get: () => Promise.reject(new StoreUnavailableError(store.kind)) });
       let caught: unknown;
       await h.run({}, down).catch((err: unknown) => { caught = err; });
       expect(caught).to.be.instanceOf(StoreUnavailableError);

@@ -14,6 +14,7 @@ import type { InterviewRecord } from '../../../src/domain/types.js';
 import type { Store } from '../../../src/store/types.js';
 import { STORE_KINDS, call, interviewBody, startHarness } from '../../support/harness.js';
 import { startReceiver } from '../../support/receiver.js';
+import { overrideStore } from '../../support/overrideStore.js';
 
 const TEMPLATE = '64f0c0ffee00000000000001';
 /** Longer than withLock's default wait (5 s), so the settle after the PUT gives up on the busy lock. */
@@ -33,15 +34,9 @@ for (const kind of STORE_KINDS) {
         return { status: 200 };
       });
       const wrapStore = (store: Store): Store =>
-        new Proxy(store, {
-          get(target, prop, recv) {
-            if (prop === 'setIfAbsent') {
-              return (key: string, value: string, ttlMs: number) =>
-                key.startsWith('lock:interview:') && Date.now() < busyUntil ? Promise.resolve(false) : target.setIfAbsent(key, value, ttlMs);
-            }
-            const v = Reflect.get(target, prop, recv) as unknown;
-            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-          },
+        overrideStore(store, {
+          setIfAbsent: (key, value, ttlMs) =>
+            key.startsWith('lock:interview:') && Date.now() < busyUntil ? Promise.resolve(false) : store.setIfAbsent(key, value, ttlMs),
         });
       const h = await startHarness(kind, { webhooks: false, wrapStore });
       try {

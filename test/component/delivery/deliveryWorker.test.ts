@@ -6,6 +6,7 @@ import { createCallbackClient, type CallbackClient } from '../../../src/workable
 import { baseConfig, harness, payload, TOKEN, type Harness } from '../../support/deliveryFixture.js';
 import { startReceiver, type Receiver, type Reply } from '../../support/receiver.js';
 import { backends, type Backend } from '../../support/backends.js';
+import { overrideStore } from '../../support/overrideStore.js';
 
 /**
  * The scheduler's delivery worker with one receiver that never answers (until the test releases it) and one
@@ -113,12 +114,8 @@ for (const makeBackend of backends) {
 
     it('a store outage is reported and pauses the worker; the next interval picks the work up again', async () => {
       let down = true;
-      const flaky = new Proxy(store, {
-        get(target, prop) {
-          if (prop === 'zrangeByScore' && down) return () => Promise.reject(new StoreUnavailableError(target.kind));
-          const value: unknown = Reflect.get(target, prop, target);
-          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-        },
+      const flaky = overrideStore(store, {
+        zrangeByScore: (index, maxScore, limit) => (down ? Promise.reject(new StoreUnavailableError(store.kind)) : store.zrangeByScore(index, maxScore, limit)),
       });
       await h.put('fast-1', `${fast.url}/cb/fast-1`, payload('completed', '1'));
       start({}, flaky, 20);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { LockBusyError, withLease, withLock } from '../../../src/domain/lock.js';
 import { StoreUnavailableError, type Store } from '../../../src/store/types.js';
 import { backends, type Backend } from '../../support/backends.js';
+import { overrideStore } from '../../support/overrideStore.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -77,13 +78,7 @@ for (const makeBackend of backends) {
     });
 
     it('a release the store refuses: ignored by default, the caller\'s error with mustRelease', async () => {
-      const refusing = new Proxy(store, {
-        get(target, prop) {
-          if (prop === 'releaseClaim') return () => Promise.reject(new StoreUnavailableError(target.kind, new Error('injected')));
-          const v = Reflect.get(target, prop, target) as unknown;
-          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-        },
-      });
+      const refusing = overrideStore(store, { releaseClaim: () => Promise.reject(new StoreUnavailableError(store.kind, new Error('injected'))) });
       expect(await withLock(refusing, 'iv-6', async () => 'done', { ttlMs: 60_000 })).to.equal('done');
       let caught: unknown;
       let ran = false;
@@ -148,14 +143,8 @@ for (const makeBackend of backends) {
     it('withLease: a lease whose release failed (store down) is released by the next withLease of it in the same process, not left to its TTL', async () => {
       const other = await backend.open(true);
       let failures = 1;
-      const flaky = new Proxy(store, {
-        get(target, prop, recv) {
-          if (prop === 'releaseClaim') {
-            return (key: string, value: string) => (failures-- > 0 ? Promise.reject(new StoreUnavailableError(target.kind)) : target.releaseClaim(key, value));
-          }
-          const v = Reflect.get(target, prop, recv) as unknown;
-          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-        },
+      const flaky = overrideStore(store, {
+        releaseClaim: (key, value) => (failures-- > 0 ? Promise.reject(new StoreUnavailableError(store.kind)) : store.releaseClaim(key, value)),
       });
       expect(await withLease(flaky, 'lease:poll:acme', 300_000, async () => 'polled')).to.deep.equal({ ran: true, value: 'polled' });
       expect(await store.getClaim('lease:poll:acme'), 'still held: the release failed').to.be.a('string');
