@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import type { RouterMiddleware } from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { Container } from '../container.js';
 import { HttpError, notFound } from '../http/errors.js';
@@ -21,7 +22,7 @@ function accountParam(c: Container, ctx: Context): string | undefined {
  * Allow) only to a caller the guard let through: to anyone else the route does not exist (404) or asks for
  * the token (401), exactly as an unknown operator path would. HEAD is served like GET.
  */
-function opsRoute(router: Router, guard: Middleware, method: 'GET' | 'POST', path: string, handler: Middleware): void {
+function opsRoute(router: Router, guard: Middleware, method: 'GET' | 'POST', path: string, handler: RouterMiddleware): void {
   const allow = method === 'GET' ? 'GET, HEAD' : 'POST';
   router.all(path, guard, async (ctx, next) => {
     if (ctx.method === method || (method === 'GET' && ctx.method === 'HEAD')) {
@@ -75,7 +76,7 @@ export function opsRoutes(c: Container, scheduler: JobRunner, router: Router = e
     ctx.body = await scheduler.runJob('reconcile', 'ops');
   });
   opsRoute(router, guard, 'POST', '/ops/interviews/:id/expire', async (ctx) => {
-    ctx.body = await expireInterviewNow(c, String((ctx.params as Partial<Record<string, string>>).id ?? ''));
+    ctx.body = await expireInterviewNow(c, String(ctx.params.id));
     scheduler.kickReconcile();
   });
   opsRoute(router, guard, 'POST', '/ops/deliver', async (ctx) => {
