@@ -109,7 +109,8 @@ async function bridgeRun(kind: StoreKind, receiverUrl: string, n: number): Promi
   const { config } = benchConfig({ port: 3999, store: storeCfg, sandboxEndpoint: 'http://127.0.0.1:9/me', sandboxApiKey: 'unused' });
   const store: Store = storeCfg.kind === 'sqlite' ? await createStore({ kind: 'sqlite', path: storeCfg.path }) : await createStore({ kind: 'redis', url: REDIS_URL, prefix });
   try {
-    const c = createContainer({ config, store, logger: productionLogger() });
+    const logger = productionLogger(config);
+    const c = createContainer({ config, store, logger });
     const account = c.accounts()[0]!;
     const ids = Array.from({ length: n }, () => randomBytes(16).toString('base64url'));
     const now = new Date();
@@ -144,7 +145,7 @@ async function bridgeRun(kind: StoreKind, receiverUrl: string, n: number): Promi
       store,
       client,
       tokenFor: (id: string) => c.accountById(id)?.workableToken,
-      logger: productionLogger(),
+      logger,
       config: { ...d, leaseMs: d.timeoutMs + 15_000 },
     };
     const commandsBefore = kind === 'redis' ? await redisCommandsSoFar() : 0;

@@ -9,10 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Koa from 'koa';
-import pino from 'pino';
 import type { RunningBridge, startBridge as StartBridge } from '../src/runtime.js';
 import { createHireflixSandbox } from '../src/sandbox/hireflix/index.js';
-import { benchConfig, deleteRedisPrefix, uniquePrefix, type BenchAccount } from './lib/setup.js';
+import { benchConfig, deleteRedisPrefix, devNull, uniquePrefix, type BenchAccount } from './lib/setup.js';
 
 export interface TargetsReady {
   koaUrl: string;
@@ -60,7 +59,7 @@ for (const kind of ['sqlite', 'redis'] as const) {
     ...(account ? { account } : {}),
   });
   account = built.account;
-  bridges[kind] = await startBridge(built.config, { scheduler: false, logDestination: pino.destination({ dest: '/dev/null', sync: false }) });
+  bridges[kind] = await startBridge(built.config, { scheduler: false, logDestination: devNull() });
 }
 const token = account!.token;
 templatesJson = await (await fetch(`${bridges.sqlite.url}/interview-templates`, { headers: { authorization: `Bearer ${token}` } })).text();

@@ -4,11 +4,11 @@
  * parent seeded, so the "after" figure is a bridge that has worked over every tracked interview it was told of.
  */
 import { startBridge } from '../src/runtime.js';
-import { benchConfig, productionLogger } from './lib/setup.js';
+import { benchConfig, devNull } from './lib/setup.js';
 
 const [endpoint = '', apiKey = '', prefix = ''] = process.argv.slice(2);
 const { config } = benchConfig({ port: 0, store: { kind: 'redis', prefix }, sandboxEndpoint: endpoint, sandboxApiKey: apiKey });
-const bridge = await startBridge(config, { logger: productionLogger(), scheduler: false });
+const bridge = await startBridge(config, { logDestination: devNull(), scheduler: false });
 const gc = (globalThis as { gc?: () => void }).gc;
 
 function measure(): { rss: number; heapUsed: number } {

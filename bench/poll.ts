@@ -65,7 +65,7 @@ async function scenario(kind: StoreKind, size: number, o: PollOptions, log: (s: 
   const counting = countingStore(raw);
   const results = new Map<ChangeKind, CycleResult[]>();
   try {
-    const c = createContainer({ config, store: counting.store, logger: productionLogger(), now: () => new Date(clock) });
+    const c = createContainer({ config, store: counting.store, logger: productionLogger(config), now: () => new Date(clock) });
     const account = c.accounts()[0]!;
     const seedStart = performance.now();
     const ids = await seedInterviews(raw, sandbox, (ms) => (clock = ms), { count: size, accountId: account.id, startMs: clock - 7 * 86_400_000 });

@@ -5,27 +5,29 @@
  * counts operations.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createClient } from '@keyv/redis';
 import pino from 'pino';
 import type { Logger } from 'pino';
-import { parseConfig, sha256Hex } from '../../src/config/load.js';
+import { sha256Hex } from '../../src/config/load.js';
 import type { BridgeConfig } from '../../src/config/types.js';
 import type { Store } from '../../src/store/types.js';
-import { createLogger } from '../../src/logger.js';
+import { configSecrets, createLogger } from '../../src/logger.js';
+import { shippedMapping, testConfig } from '../../test/support/bridgeConfig.js';
 
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export type StoreKind = 'sqlite' | 'redis';
 
-const MAPPING = readFileSync(new URL('../../config/mappings/hireflix.yaml', import.meta.url), 'utf8');
+/** Where the bridges' log lines go: written asynchronously, as to stdout, but not onto the terminal. */
+export function devNull(): pino.DestinationStream {
+  return pino.destination({ dest: '/dev/null', sync: false });
+}
 
 /**
- * The bridge's logger as production runs it (createLogger: redaction, the secret scrubber, request ids) at
- * LOG_LEVEL (default info), every line written asynchronously to /dev/null: its cost is in the figures, its
- * text is not on the terminal.
+ * The logger startBridge would build for `config` (createLogger: its level, redaction, the scrubber with the
+ * configuration's secrets, request ids), writing to devNull(): for parts that build a container themselves.
  */
-export function productionLogger(): Logger {
-  return createLogger({ level: process.env.LOG_LEVEL ?? 'info', pretty: false, destination: pino.destination({ dest: '/dev/null', sync: false }), secrets: [] });
+export function productionLogger(config: BridgeConfig): Logger {
+  return createLogger({ ...config.logging, destination: devNull(), secrets: configSecrets(config) });
 }
 
 /** A Redis key prefix no other run (or test) uses. */
@@ -68,21 +70,14 @@ export interface ConfigInput {
   account?: BenchAccount;
 }
 
-/** A validated config: one account `bench` on the given sandbox, callbacks to loopback allowed. */
+/** A validated config: one account `bench` on the given sandbox, callbacks to loopback allowed (testConfig). */
 export function benchConfig(input: ConfigInput): { config: BridgeConfig; account: BenchAccount } {
   const account: BenchAccount = input.account ?? { token: `tok-${randomBytes(18).toString('base64url')}`, workableToken: `wk-${randomUUID()}` };
-  const env: Record<string, string> = {
-    BENCH_WORKABLE_TOKEN: account.workableToken,
-    BENCH_API_KEY: input.sandboxApiKey,
-    ...(input.store.kind === 'redis' ? { REDIS_URL, REDIS_PREFIX: input.store.prefix } : { SQLITE_PATH: input.store.path }),
-  };
-  const bridgeYaml = `
-server: { host: 127.0.0.1, port: ${input.port}, public_base_url: "http://127.0.0.1:${input.port}" }
-callback_policy: { allowed_hosts: ["*.workable.com"], allow_local: true }
-logging: { level: ${input.logLevel ?? process.env.LOG_LEVEL ?? 'info'}, pretty: false }
-${input.bridgeYaml ?? ''}`;
-  const accountsYaml = `accounts:
-  - id: bench
+  const config = testConfig({
+    port: input.port,
+    logLevel: input.logLevel ?? process.env.LOG_LEVEL ?? 'info',
+    ...(input.bridgeYaml ? { bridgeYaml: input.bridgeYaml } : {}),
+    accountsYaml: `  - id: bench
     name: benchmark account
     token_sha256: [${sha256Hex(account.token)}]
     workable_token: { env: BENCH_WORKABLE_TOKEN }
@@ -94,20 +89,15 @@ ${input.bridgeYaml ?? ''}`;
     mapping: hireflix
     default_country: US
     webhooks: false
-`;
-  const parsed = parseConfig({
-    dir: 'config',
-    bridgeYaml,
-    accountsYaml,
-    mappings: { hireflix: MAPPING },
-    env,
-    readSecretFile: () => {
-      throw new Error('no secret files in benchmarks');
+`,
+    mappings: { hireflix: shippedMapping('hireflix') },
+    env: {
+      BENCH_WORKABLE_TOKEN: account.workableToken,
+      BENCH_API_KEY: input.sandboxApiKey,
+      ...(input.store.kind === 'redis' ? { REDIS_URL, REDIS_PREFIX: input.store.prefix } : { SQLITE_PATH: input.store.path }),
     },
-    sandboxSecrets: { inboundToken: 'x', workableToken: 'x', apiKey: 'x', webhookSecret: 'x' },
   });
-  if (!parsed.config) throw new Error(`benchmark config invalid:\n${parsed.problems.join('\n')}`);
-  return { config: parsed.config, account };
+  return { config, account };
 }
 
 /** Store operations by method name. */
