@@ -24,6 +24,9 @@ const ACCOUNT = `  - id: acme
 `;
 const configOn = (path: string) => testConfig({ port: 0, accountsYaml: ACCOUNT, env: { SQLITE_PATH: path, ACME_WORKABLE_TOKEN: 'wk', ACME_API_KEY: 'key' } });
 
+/** No scheduler, and the log lines dropped. */
+const QUIET = { scheduler: false, logDestination: { write: () => true } as unknown as NodeJS.WritableStream };
+
 describe('one bridge process per SQLite file', () => {
   let dir: string;
   beforeEach(() => {
@@ -51,7 +54,7 @@ describe('one bridge process per SQLite file', () => {
       writeFileSync(`${path}.pid`, String(other.pid));
       const config = configOn(path);
       let caught: unknown;
-      await startBridge(config, { scheduler: false, logDestination: { write: () => true } as unknown as NodeJS.WritableStream }).then(
+      await startBridge(config, QUIET).then(
         (b) => b.shutdown(),
         (err: unknown) => (caught = err),
       );
@@ -72,21 +75,20 @@ describe('one bridge process per SQLite file', () => {
     await gone.stop();
     writeFileSync(`${path}.pid`, String(gone.pid));
     const config = configOn(path);
-    const bridge = await startBridge(config, { scheduler: false, logDestination: { write: () => true } as unknown as NodeJS.WritableStream });
+    const bridge = await startBridge(config, QUIET);
     expect(readFileSync(`${path}.pid`, 'utf8')).to.equal(String(process.pid));
     await bridge.shutdown();
     expect(existsSync(`${path}.pid`)).to.equal(false);
   });
 
   it('a folder given as the SQLite file is named as such, and a file SQLite cannot open says why', async () => {
-    const quiet = { scheduler: false, logDestination: { write: () => true } as unknown as NodeJS.WritableStream };
     let caught: unknown;
-    await startBridge(configOn(dir), quiet).then((b) => b.shutdown(), (err: unknown) => (caught = err));
+    await startBridge(configOn(dir), QUIET).then((b) => b.shutdown(), (err: unknown) => (caught = err));
     expect((caught as Error).message).to.equal(`${dir} is a folder: the SQLite store (SQLITE_PATH, store.sqlite_path) must name a file`);
     const notADatabase = join(dir, 'junk.sqlite');
     writeFileSync(notADatabase, 'x'.repeat(4096));
     caught = undefined;
-    await startBridge(configOn(notADatabase), quiet).then((b) => b.shutdown(), (err: unknown) => (caught = err));
+    await startBridge(configOn(notADatabase), QUIET).then((b) => b.shutdown(), (err: unknown) => (caught = err));
     expect((caught as Error).message).to.match(new RegExp(`^sqlite store is unavailable: cannot open ${notADatabase} \\(SQLITE_NOTADB: .+\\)$`));
     expect(existsSync(`${notADatabase}.pid`), 'the mark is removed when the start fails').to.equal(false);
   });

@@ -12,8 +12,6 @@ import type { Store } from '../../src/store/types.js';
 
 import { REDIS_URL } from './redis.js';
 
-export { REDIS_URL };
-
 export interface Backend {
   name: 'sqlite' | 'redis';
   /** Opens a fresh, empty store; open(true) opens another handle on the last one (a second replica). */
