@@ -33,7 +33,7 @@ import { startReceiver } from '../support/receiver.js';
 import type { Receiver } from '../support/receiver.js';
 import { faultyStore } from '../support/faultyStore.js';
 import type { FaultMode, FaultyStore } from '../support/faultyStore.js';
-import { STORE_KINDS, call, eventually, interviewBody, startHarness } from '../support/harness.js';
+import { STORE_KINDS, call, eventually, interviewBody, sandboxWebhooksAnswered, startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -116,10 +116,7 @@ for (const kind of STORE_KINDS) {
     });
 
     /** Every webhook the sandbox has sent so far was answered (so none lands in a counted run). */
-    const webhooksSettled = async (): Promise<boolean> => {
-      const list = (await call(`${h.acme.sandboxUrl}/_sandbox/webhooks/deliveries`)).body as Array<{ status: number | null; error: string | null }>;
-      return list.every((d) => d.status !== null || d.error !== null);
-    };
+    const webhooksSettled = (): Promise<boolean> => sandboxWebhooksAnswered(h.acme);
 
     const setWebhooks = async (enabled: boolean): Promise<void> => {
       expect((await call(`${h.acme.sandboxUrl}/_sandbox/webhooks`, { body: { enabled } })).status).to.equal(200);

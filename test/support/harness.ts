@@ -256,3 +256,9 @@ export async function createThroughBridge(
   if (!up) throw new Error(`the sandbox has no invitation for ${email}`);
   return { id, upstreamId: up.id, body };
 }
+
+/** True once every webhook `account`'s sandbox has sent so far was answered (or failed): none is in flight. */
+export async function sandboxWebhooksAnswered(account: Pick<TestAccount, 'sandboxUrl'>): Promise<boolean> {
+  const list = (await call(`${account.sandboxUrl}/_sandbox/webhooks/deliveries`)).body as Array<{ status: number | null; error: string | null }>;
+  return list.every((d) => d.status !== null || d.error !== null);
+}

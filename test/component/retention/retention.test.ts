@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { expect } from 'chai';
 import { maskEmail } from '../../../src/cli/mask.js';
+import { keys } from '../../../src/domain/keys.js';
 import { runCli } from '../../../src/cli/run.js';
 import { startReceiver } from '../../support/receiver.js';
 import type { Receiver } from '../../support/receiver.js';
 import { configDir } from '../../support/config.js';
-import { STORE_KINDS, call, eventually, interviewBody, startHarness } from '../../support/harness.js';
+import { STORE_KINDS, call, eventually, interviewBody, sandboxWebhooksAnswered, startHarness } from '../../support/harness.js';
 import type { Harness } from '../../support/harness.js';
 import { dumpStore, mentioning } from '../../support/storeDump.js';
 
@@ -113,6 +114,10 @@ for (const kind of STORE_KINDS) {
     it('a finished interview past retention.days is deleted, key by key; a younger one and a pending one stay', async () => {
       const old = await finished();
       const pendingOld = await create();
+      // Its creation webhook's hint is reconciled now, at today's clock: a reconcile after the jumps below would
+      // rightly find it past its deadline and expire it, which is not what this test is about.
+      await eventually(() => sandboxWebhooksAnswered(h.acme), 'the creation webhook answered');
+      await eventually(async () => (await h.bridge.container.store.zscore(keys.reconcileIndex, pendingOld.id)) === undefined, 'its hint reconciled');
       expect(await traces(old), 'the test sees the interview in the store before').to.have.length.above(0);
       expect(await reportStatus(old.reportUrl)).to.deep.equal({ status: 200, body: 'application/pdf' });
       // The profile and reports.retention_days say 365 days; retention.days (180) caps the report's own expiry.
