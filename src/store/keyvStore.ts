@@ -3,6 +3,7 @@
  * the backend's own `run` (its failure mapping and deadline), so callers see StoreUnavailableError alike.
  */
 import type { Keyv } from 'keyv';
+import { packRecord, unpackRecord } from './records.js';
 import type { StoreWrite } from './types.js';
 
 /**
@@ -25,17 +26,17 @@ export function checkScore(score: number, what: string): void {
  * when there is none), for the writes a backend makes natively (Store.writeAll). Both stores pass
  * `serialize: JSON.stringify` to keyv; a test reads such records back through get().
  */
-export function encodeRecord(value: unknown, ttlMs: number | undefined, now = Date.now()): string {
+export function encodeRecord(key: string, value: unknown, ttlMs: number | undefined, now = Date.now()): string {
   if (value === undefined) throw new TypeError('a record value cannot be undefined');
-  return JSON.stringify({ value, expires: ttlMs === undefined ? undefined : now + ttlMs });
+  return JSON.stringify({ value: packRecord(key, value), expires: ttlMs === undefined ? undefined : now + ttlMs });
 }
 
 /** The value of a record as encodeRecord wrote it (keyv's format), or undefined when absent or expired. */
-export function decodeRecord<T>(text: string | null | undefined, now = Date.now()): T | undefined {
+export function decodeRecord<T>(key: string, text: string | null | undefined, now = Date.now()): T | undefined {
   if (text === null || text === undefined) return undefined;
-  const parsed = JSON.parse(text) as { value?: T; expires?: number | null };
+  const parsed = JSON.parse(text) as { value?: unknown; expires?: number | null };
   if (typeof parsed.expires === 'number' && parsed.expires <= now) return undefined;
-  return parsed.value;
+  return unpackRecord(key, parsed.value) as T | undefined;
 }
 
 /** Validates a batch before a backend starts it, so a caller bug never leaves a transaction half-applied. */
@@ -53,18 +54,22 @@ export abstract class KeyvRecords {
   /** Runs one backend call, mapping failures to StoreUnavailableError. */
   protected abstract run<T>(fn: () => Promise<T>): Promise<T>;
 
+  // Values pass through the store schema (records.ts) on the way in and out: callers see what they wrote.
   get<T>(key: string): Promise<T | undefined> {
-    return this.run(async () => (await this.keyv.get(key)) as T | undefined);
+    return this.run(async () => unpackRecord(key, await this.keyv.get(key)) as T | undefined);
   }
 
   getMany<T>(keys: string[]): Promise<Array<T | undefined>> {
     if (keys.length === 0) return Promise.resolve([]);
-    return this.run(async () => (await this.keyv.get(keys)) as Array<T | undefined>);
+    return this.run(async () => {
+      const values: unknown[] = await this.keyv.get<unknown>(keys);
+      return values.map((v, i) => unpackRecord(keys[i]!, v) as T | undefined);
+    });
   }
 
   set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
     return this.run(async () => {
-      await this.keyv.set(key, value, normalizeTtl(ttlMs));
+      await this.keyv.set(key, packRecord(key, value), normalizeTtl(ttlMs));
     });
   }
 

@@ -10,6 +10,7 @@ import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { DeserializedData } from 'keyv';
 import { StoreUnavailableError, type Store, type StoreWrite } from './types.js';
+import { StoreSchemaError } from './records.js';
 import { checkScore, checkWrites, decodeRecord, encodeRecord, KeyvRecords, normalizeTtl } from './keyvStore.js';
 
 const BACKEND = 'redis';
@@ -100,7 +101,7 @@ export class RedisStore extends KeyvRecords implements Store {
     try {
       return await Promise.race([fn(), deadline]);
     } catch (error) {
-      if (error instanceof StoreUnavailableError || error instanceof TypeError || error instanceof RangeError) throw error;
+      if (error instanceof StoreUnavailableError || error instanceof StoreSchemaError || error instanceof TypeError || error instanceof RangeError) throw error;
       throw new StoreUnavailableError(BACKEND, error);
     } finally {
       clearTimeout(timer);
@@ -222,7 +223,7 @@ export class RedisStore extends KeyvRecords implements Store {
       const ttl = normalizeTtl(ttlMs) ?? 1;
       const reply = (await this.client.eval(CLAIM_AND_GET_SCRIPT, { keys: [this.#claimKey(claim), this.#recordKey(key)], arguments: [owner, String(ttl)] })) as [number, (string | null)?];
       if (reply[0] !== 1) return { claimed: false };
-      const value = decodeRecord<T>(reply[1]);
+      const value = decodeRecord<T>(key, reply[1]);
       return value === undefined ? { claimed: true } : { claimed: true, value };
     });
   }
@@ -235,7 +236,7 @@ export class RedisStore extends KeyvRecords implements Store {
     for (const w of writes) {
       if (w.op === 'set') {
         const ttl = normalizeTtl(w.ttlMs);
-        const text = encodeRecord(w.value, ttl);
+        const text = encodeRecord(w.key, w.value, ttl);
         if (ttl === undefined) multi.set(this.#recordKey(w.key), text);
         else multi.set(this.#recordKey(w.key), text, { expiration: { type: 'PX', value: ttl } });
       } else if (w.op === 'delete') multi.del(this.#recordKey(w.key));

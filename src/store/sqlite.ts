@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { KeyvSqlite } from '@keyv/sqlite';
 import { Keyv } from 'keyv';
 import type { DeserializedData } from 'keyv';
+import { StoreSchemaError } from './records.js';
 import { checkScore, checkWrites, encodeRecord, KeyvRecords, normalizeTtl } from './keyvStore.js';
 import type { SqliteSynchronous } from '../config/types.js';
 import { StoreUnavailableError, type Store, type StoreWrite } from './types.js';
@@ -90,7 +91,7 @@ export class SqliteStore extends KeyvRecords implements Store {
     try {
       return await fn();
     } catch (error) {
-      if (error instanceof StoreUnavailableError || error instanceof TypeError || error instanceof RangeError) throw error;
+      if (error instanceof StoreUnavailableError || error instanceof StoreSchemaError || error instanceof TypeError || error instanceof RangeError) throw error;
       throw new StoreUnavailableError(BACKEND, error);
     } finally {
       this.#inFlight -= 1;
@@ -128,7 +129,7 @@ export class SqliteStore extends KeyvRecords implements Store {
         throw error;
       }
     } catch (error) {
-      if (error instanceof StoreUnavailableError || error instanceof TypeError || error instanceof RangeError) throw error;
+      if (error instanceof StoreUnavailableError || error instanceof StoreSchemaError || error instanceof TypeError || error instanceof RangeError) throw error;
       throw new StoreUnavailableError(BACKEND, error);
     } finally {
       this.#exclusive = undefined;
@@ -142,7 +143,7 @@ export class SqliteStore extends KeyvRecords implements Store {
       await this.adapter.query(
         'INSERT INTO keyv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
         w.key,
-        encodeRecord(w.value, normalizeTtl(w.ttlMs)),
+        encodeRecord(w.key, w.value, normalizeTtl(w.ttlMs)),
       );
     } else if (w.op === 'delete') {
       await this.adapter.query('DELETE FROM keyv WHERE key = ?', w.key);

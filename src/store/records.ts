@@ -1,0 +1,175 @@
+/**
+ * How record values are laid out in the store: the store's schema version.
+ *
+ * Version 1 (every record written before compact records): the value exactly as the bridge built it.
+ * Version 2: interview records (`interview:<id>`) in a compact form, `{"v":2,…}`: short field names, no `id`
+ * (it is in the key), no fields that only repeat their defaults (`phase` "invited", `current` pending,
+ * `upstreamId` null), timestamps as epoch milliseconds where that gives back the same ISO text, and the
+ * candidate as one array. Every other record family is stored as it is.
+ *
+ * Reads accept both versions, so records written by earlier bridges load unchanged; any write of an
+ * interview writes version 2, so a record is migrated the next time the bridge changes it. A value from a
+ * newer version than this code knows is refused (StoreSchemaError) rather than misread.
+ *
+ * Both backends apply this below their API (get/getMany/set/writeAll/claimAndGet), so callers see
+ * InterviewRecord either way. docs/operations.md ("Store schema") says what an upgrade across versions means.
+ */
+import type { InterviewRecord } from '../domain/types.js';
+
+/** The newest layout this code writes. */
+export const STORE_SCHEMA_VERSION = 2;
+
+const INTERVIEW_PREFIX = 'interview:';
+
+/** A value read back in a layout newer than this bridge understands (a newer replica wrote it). */
+export class StoreSchemaError extends Error {
+  constructor(
+    readonly key: string,
+    readonly version: unknown,
+  ) {
+    super(`record ${key} is in store schema version ${String(version)}; this bridge reads versions 1 to ${STORE_SCHEMA_VERSION}: upgrade it`);
+    this.name = 'StoreSchemaError';
+  }
+}
+
+/** Packs a value for `key` into what the store keeps. */
+export function packRecord(key: string, value: unknown): unknown {
+  if (key.startsWith(INTERVIEW_PREFIX) && isInterview(value)) return packInterview(value);
+  return value;
+}
+
+/** The value a caller wrote for `key`, from what the store keeps (either version). */
+export function unpackRecord(key: string, stored: unknown): unknown {
+  if (stored === undefined || stored === null || !key.startsWith(INTERVIEW_PREFIX) || typeof stored !== 'object') return stored;
+  const version = (stored as { v?: unknown }).v;
+  if (version === undefined) return stored; // version 1: the record as it was built
+  if (version === 2) return unpackInterview(key.slice(INTERVIEW_PREFIX.length), stored as PackedInterview);
+  throw new StoreSchemaError(key, version);
+}
+
+function isInterview(value: unknown): value is InterviewRecord {
+  const v = value as Partial<InterviewRecord> | null;
+  return typeof v === 'object' && v !== null && typeof v.accountId === 'string' && typeof v.candidate === 'object' && v.candidate !== null;
+}
+
+/** Version 2 of an interview record. Short names; see {@link packInterview} for what each one holds. */
+interface PackedInterview {
+  v: 2;
+  a: string;
+  u: string;
+  ui?: string;
+  t: string;
+  tn?: string;
+  j?: string;
+  jt: string;
+  c: string;
+  /** first name, last name, e-mail[, phone] */
+  p: [string, string, string] | [string, string, string, string];
+  pn?: string;
+  pf?: Record<string, unknown>;
+  cu?: string;
+  ca: Stamp;
+  ua: Stamp;
+  ph?: 'inviting';
+  r?: InterviewRecord['current'];
+  dh?: string;
+  da?: Stamp;
+  cs?: Stamp;
+  e?: Stamp;
+  ue?: Stamp;
+  /** url, created at[, days] */
+  s?: [string, Stamp] | [string, Stamp, number];
+  rp?: string;
+  f?: 1;
+  /** Fields this code does not know (written by a later minor change), kept as they are. */
+  x?: Record<string, unknown>;
+}
+
+/** A timestamp: epoch ms when that round-trips to the same ISO text, else the text as it came. */
+type Stamp = number | string;
+
+function stamp(iso: string): Stamp {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === iso ? ms : iso;
+}
+
+function iso(s: Stamp): string {
+  return typeof s === 'number' ? new Date(s).toISOString() : s;
+}
+
+const KNOWN = new Set<string>([
+  'id', 'accountId', 'upstream', 'upstreamId', 'templateId', 'templateName', 'jobId', 'jobTitle', 'callbackUrl', 'candidate',
+  'phoneNote', 'preferences', 'candidateUrl', 'createdAt', 'updatedAt', 'phase', 'current', 'deliveredHash', 'deliveredAt',
+  'completedSeenAt', 'expiresAt', 'upstreamExpiresAt', 'share', 'reportId', 'final',
+]);
+
+function isDefaultCurrent(current: InterviewRecord['current']): boolean {
+  return Object.keys(current).length === 1 && current.status === 'pending';
+}
+
+export function packInterview(r: InterviewRecord): PackedInterview {
+  const { firstName, lastName, email, phone } = r.candidate;
+  const p: PackedInterview = {
+    v: 2,
+    a: r.accountId,
+    u: r.upstream,
+    t: r.templateId,
+    jt: r.jobTitle,
+    c: r.callbackUrl,
+    p: phone === undefined ? [firstName, lastName, email] : [firstName, lastName, email, phone],
+    ca: stamp(r.createdAt),
+    ua: stamp(r.updatedAt),
+  };
+  if (r.upstreamId !== null) p.ui = r.upstreamId;
+  if (r.templateName !== undefined) p.tn = r.templateName;
+  if (r.jobId !== undefined) p.j = r.jobId;
+  if (r.phoneNote !== undefined) p.pn = r.phoneNote;
+  if (r.preferences !== undefined) p.pf = r.preferences;
+  if (r.candidateUrl !== undefined) p.cu = r.candidateUrl;
+  if (r.phase === 'inviting') p.ph = 'inviting';
+  if (!isDefaultCurrent(r.current)) p.r = r.current;
+  if (r.deliveredHash !== undefined) p.dh = r.deliveredHash;
+  if (r.deliveredAt !== undefined) p.da = stamp(r.deliveredAt);
+  if (r.completedSeenAt !== undefined) p.cs = stamp(r.completedSeenAt);
+  if (r.expiresAt !== undefined) p.e = stamp(r.expiresAt);
+  if (r.upstreamExpiresAt !== undefined) p.ue = stamp(r.upstreamExpiresAt);
+  if (r.share !== undefined) p.s = r.share.days === undefined ? [r.share.url, stamp(r.share.createdAt)] : [r.share.url, stamp(r.share.createdAt), r.share.days];
+  if (r.reportId !== undefined) p.rp = r.reportId;
+  if (r.final) p.f = 1;
+  const extra = Object.keys(r).filter((k) => !KNOWN.has(k));
+  if (extra.length > 0) p.x = Object.fromEntries(extra.map((k) => [k, (r as unknown as Record<string, unknown>)[k]]));
+  return p;
+}
+
+export function unpackInterview(id: string, p: PackedInterview): InterviewRecord {
+  const [firstName, lastName, email, phone] = p.p;
+  const r: InterviewRecord = {
+    ...(p.x ?? {}),
+    id,
+    accountId: p.a,
+    upstream: p.u,
+    upstreamId: p.ui ?? null,
+    templateId: p.t,
+    ...(p.tn !== undefined ? { templateName: p.tn } : {}),
+    ...(p.j !== undefined ? { jobId: p.j } : {}),
+    jobTitle: p.jt,
+    callbackUrl: p.c,
+    candidate: { firstName, lastName, email, ...(phone !== undefined ? { phone } : {}) },
+    ...(p.pn !== undefined ? { phoneNote: p.pn } : {}),
+    ...(p.pf !== undefined ? { preferences: p.pf } : {}),
+    ...(p.cu !== undefined ? { candidateUrl: p.cu } : {}),
+    createdAt: iso(p.ca),
+    updatedAt: iso(p.ua),
+    phase: p.ph ?? 'invited',
+    current: p.r ?? { status: 'pending' },
+    ...(p.dh !== undefined ? { deliveredHash: p.dh } : {}),
+    ...(p.da !== undefined ? { deliveredAt: iso(p.da) } : {}),
+    ...(p.cs !== undefined ? { completedSeenAt: iso(p.cs) } : {}),
+    ...(p.e !== undefined ? { expiresAt: iso(p.e) } : {}),
+    ...(p.ue !== undefined ? { upstreamExpiresAt: iso(p.ue) } : {}),
+    ...(p.s !== undefined ? { share: { url: p.s[0], createdAt: iso(p.s[1]), ...(p.s[2] !== undefined ? { days: p.s[2] } : {}) } } : {}),
+    ...(p.rp !== undefined ? { reportId: p.rp } : {}),
+    ...(p.f ? { final: true } : {}),
+  };
+  return r;
+}
