@@ -1,10 +1,10 @@
 /**
  * Part 3, delivery throughput. N results are enqueued with the real outbox (enqueue, under the interview
- * lock), then drained with the real deliverDue, called back to back while anything is due (as the scheduler's
- * delivery worker would when kept busy), with the container's callback client and the domain's markDelivered, at the
- * configured concurrency (16 overall, 8 per callback host: every result here goes to one host). The
- * receiver runs in a child process. Baseline in the same run: the same PUTs (same body, same headers)
- * from a plain keep-alive client with the same 8-request limit.
+ * lock), then drained by the scheduler's real delivery worker (startDeliveryWorker: one continuous pool),
+ * with the container's callback client, at the configured concurrency (16 overall, 8 per callback host:
+ * every result here goes to one host). The receiver runs in a child process. Baselines in the same run: the
+ * same PUTs (same body, same headers) from a plain keep-alive client with the same 8-request limit, and from
+ * the bridge's own callback client with no store work.
  */
 import { fork } from 'node:child_process';
 import http from 'node:http';
@@ -16,9 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { createContainer } from '../src/container.js';
 import { keys } from '../src/domain/keys.js';
 import { resultHash } from '../src/domain/mapping/index.js';
-import { enqueue, outboxSize } from '../src/domain/outbox.js';
+import { enqueue } from '../src/domain/outbox.js';
 import type { InterviewRecord } from '../src/domain/types.js';
-import { deliverDue } from '../src/jobs/deliverDue.js';
+import { startDeliveryWorker } from '../src/jobs/deliverDue.js';
 import { createStore } from '../src/store/index.js';
 import type { Store } from '../src/store/types.js';
 import type { WorkableResult } from '../src/workable/payload.js';
@@ -102,7 +102,33 @@ async function baseline(base: string, n: number, token: string): Promise<Run> {
   return { perSecond: n / seconds, p50: percentile(times, 50), p99: percentile(times, 99), seconds };
 }
 
-async function bridgeRun(kind: StoreKind, receiverUrl: string, n: number): Promise<Run & { enqueueSeconds: number; runs: number; commandsPerResult: number }> {
+/**
+ * The bridge's own callback client alone (axios with the callback policy's guards, as the container builds it),
+ * 8 PUTs in flight, no store: the ceiling the HTTP client puts on delivery before any store work.
+ */
+async function clientAlone(receiverUrl: string, n: number): Promise<Run> {
+  const store = await createStore({ kind: 'sqlite', path: ':memory:' });
+  try {
+    const { config } = benchConfig({ port: 3999, store: { kind: 'sqlite', path: ':memory:' }, sandboxEndpoint: 'http://127.0.0.1:9/me', sandboxApiKey: 'unused' });
+    const c = createContainer({ config, store, logger: productionLogger(config) });
+    const token = c.accounts()[0]!.workableToken;
+    const times: number[] = [];
+    const ids = Array.from({ length: n }, (_, i) => `client-${i}`);
+    const started = performance.now();
+    await pool(ids, 8, async (id) => {
+      const t0 = performance.now();
+      const outcome = await c.callbackClient.put(`${receiverUrl}/interviews/${id}/callback`, token, payload(id));
+      times.push(performance.now() - t0);
+      if (outcome.kind !== 'delivered') throw new Error(`client-alone PUT ${outcome.kind}: ${outcome.error ?? outcome.status}`);
+    });
+    const seconds = (performance.now() - started) / 1000;
+    return { perSecond: n / seconds, p50: percentile(times, 50), p99: percentile(times, 99), seconds };
+  } finally {
+    await store.close();
+  }
+}
+
+async function bridgeRun(kind: StoreKind, receiverUrl: string, n: number): Promise<Run & { enqueueSeconds: number; commandsPerResult: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'wvb-bench-delivery-'));
   const prefix = uniquePrefix('delivery');
   const storeCfg = kind === 'sqlite' ? ({ kind, path: join(dir, 'bridge.sqlite') } as const) : ({ kind, prefix } as const);
@@ -114,7 +140,7 @@ async function bridgeRun(kind: StoreKind, receiverUrl: string, n: number): Promi
     const account = c.accounts()[0]!;
     const ids = Array.from({ length: n }, () => randomBytes(16).toString('base64url'));
     const now = new Date();
-    // The interview records markDelivered updates, then the outbox entries.
+    // The interview records the settle marks delivered, then the outbox entries.
     await pool(ids, 128, async (id) => {
       const callbackUrl = `${receiverUrl}/interviews/${id}/callback`;
       const record: InterviewRecord = {
@@ -150,19 +176,37 @@ async function bridgeRun(kind: StoreKind, receiverUrl: string, n: number): Promi
     };
     const commandsBefore = kind === 'redis' ? await redisCommandsSoFar() : 0;
     const started = performance.now();
-    let runs = 0;
+    // The scheduler's delivery worker (one continuous pool), told of the work once, as an enqueue would.
     let delivered = 0;
-    for (;;) {
-      const s = await deliverDue(deps, () => new Date());
-      runs += 1;
-      delivered += s.delivered;
-      if (s.attempted === 0 && (await outboxSize(store)) === 0) break;
-    }
+    let failure: unknown;
+    let done!: () => void;
+    const drained = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const worker = startDeliveryWorker(
+      {
+        ...deps,
+        onSettled: (outcome) => {
+          if (outcome === 'delivered') delivered += 1;
+          else failure ??= new Error(`a delivery settled as ${outcome}`);
+          if (delivered === n || failure !== undefined) done();
+        },
+      },
+      () => new Date(),
+      d.intervalMs,
+      (err) => {
+        failure ??= err;
+        done();
+      },
+    );
+    await drained;
+    await worker.stop();
+    if (failure !== undefined) throw failure as Error;
     const seconds = (performance.now() - started) / 1000;
     // Less the first reading's own INFO.
     const commandsPerResult = kind === 'redis' ? ((await redisCommandsSoFar()) - commandsBefore - 1) / n : Number.NaN;
     if (delivered !== n) throw new Error(`delivered ${delivered} of ${n}`);
-    return { perSecond: n / seconds, p50: percentile(times, 50), p99: percentile(times, 99), seconds, enqueueSeconds, runs, commandsPerResult };
+    return { perSecond: n / seconds, p50: percentile(times, 50), p99: percentile(times, 99), seconds, enqueueSeconds, commandsPerResult };
   } finally {
     await store.close();
     if (kind === 'redis') await deleteRedisPrefix(prefix).catch(() => 0);
@@ -175,20 +219,24 @@ export async function runDelivery(opts: Partial<DeliveryOptions> = {}, log: (s: 
   const receiver = await startReceiver();
   try {
     const base: Run[] = [];
+    const alone: Run[] = [];
     const bridge: Record<string, Array<Run & { enqueueSeconds: number; commandsPerResult: number }>> = {};
     await baseline(receiver.url, 1000, 'warm-up');
     for (let round = 0; round < o.rounds; round++) {
       base.push(await baseline(receiver.url, o.count, 'wk-baseline'));
       log(`  baseline round ${round}: ${fmt(base.at(-1)!.perSecond)}/s`);
+      alone.push(await clientAlone(receiver.url, o.count));
+      log(`  callback client alone round ${round}: ${fmt(alone.at(-1)!.perSecond)}/s`);
       for (const kind of o.stores) {
         const r = await bridgeRun(kind, receiver.url, o.count);
         (bridge[kind] ??= []).push(r);
-        log(`  ${kind} round ${round}: ${fmt(r.perSecond)}/s, drained in ${fmt(r.seconds, 2)} s over ${r.runs} deliverDue runs (enqueue ${fmt(r.enqueueSeconds, 2)} s)${kind === 'redis' ? `, ${fmt(r.commandsPerResult, 1)} Redis commands per result` : ''}`);
+        log(`  ${kind} round ${round}: ${fmt(r.perSecond)}/s, drained in ${fmt(r.seconds, 2)} s (enqueue ${fmt(r.enqueueSeconds, 2)} s)${kind === 'redis' ? `, ${fmt(r.commandsPerResult, 1)} Redis commands per result` : ''}`);
       }
     }
     const baseRate = median(base.map((r) => r.perSecond));
     const rows = [
       ['receiver alone (plain keep-alive client, 8 in flight)', fmt(baseRate), fmt(median(base.map((r) => r.seconds)), 2), fmt(median(base.map((r) => r.p50)), 2), fmt(median(base.map((r) => r.p99)), 2), '100 %', '-', '-'],
+      ["the bridge's callback client alone (axios + guards, 8 in flight, no store)", fmt(median(alone.map((r) => r.perSecond))), fmt(median(alone.map((r) => r.seconds)), 2), fmt(median(alone.map((r) => r.p50)), 2), fmt(median(alone.map((r) => r.p99)), 2), `${fmt((median(alone.map((r) => r.perSecond)) / baseRate) * 100, 1)} %`, '-', '-'],
       ...o.stores.map((kind) => {
         const rs = bridge[kind]!;
         return [
@@ -210,11 +258,13 @@ ${table(['what', 'deliveries/s', `drain ${fmt(o.count)} s`, 'PUT p50 ms', 'PUT p
 
 How: \`npm run bench:delivery\`. The receiver (answers 200, empty body) runs in a child process. For each store, a
 fresh store (Redis under a unique prefix, deleted afterwards, or a temporary SQLite file) gets ${fmt(o.count)} interview
-records and ${fmt(o.count)} results queued with \`enqueue\` (src/domain/outbox.ts), then \`deliverDue\` (src/jobs/deliverDue.ts) runs
-back to back until the outbox is empty, with the container's callback client and \`markDelivered\`, and the default
-delivery settings: concurrency 16, per_host_concurrency 8 (all callbacks go to one host), batch_size 200.
-"PUT" times are the callback client's own \`put\` calls as deliverDue makes them. Baseline: the same ${fmt(o.count)} PUTs
-(same payload and headers) from a plain \`http.Agent({keepAlive: true})\` client, 8 in flight. Median of ${o.rounds}
+records and ${fmt(o.count)} results queued with \`enqueue\` (src/domain/outbox.ts), then the scheduler's delivery worker
+(\`startDeliveryWorker\`, src/jobs/deliverDue.ts: one continuous pool) drains them, told once as an enqueue tells it,
+with the container's callback client and the default delivery settings: concurrency 16, per_host_concurrency 8
+(all callbacks go to one host), batch_size 200; the drain ends when the last result has settled.
+"PUT" times are the callback client's own \`put\` calls as the worker makes them. Baselines: the same ${fmt(o.count)} PUTs
+(same payload and headers) from a plain \`http.Agent({keepAlive: true})\` client, 8 in flight, and from the bridge's
+own callback client with no store behind it (what the HTTP client alone allows). Median of ${o.rounds}
 rounds, baseline and stores interleaved. The bridge logs at info (its production default) to /dev/null.
 "Redis commands per result": the server's INFO commandstats calls over the drain, divided by the results
 delivered (every command the drain caused: leases, locks, reads, the settle's writes).
@@ -233,4 +283,9 @@ delivered (every command the drain caused: leases, locks, reads, the settle's wr
   }
 }
 
-if (isMain(import.meta.url)) await runStandalone(() => runDelivery());
+// BENCH_DELIVERY_STORES=redis and BENCH_DELIVERY_ROUNDS=1 narrow a standalone run (e.g. under --cpu-prof).
+if (isMain(import.meta.url)) {
+  const stores = process.env.BENCH_DELIVERY_STORES?.split(',').filter((s): s is StoreKind => s === 'redis' || s === 'sqlite');
+  const rounds = Number(process.env.BENCH_DELIVERY_ROUNDS ?? DELIVERY_DEFAULTS.rounds);
+  await runStandalone(() => runDelivery({ ...(stores?.length ? { stores } : {}), rounds }));
+}

@@ -8,8 +8,12 @@ import { StoreUnavailableError, type Store } from '../store/types.js';
 import type { CallbackOutcome } from '../workable/callbackClient.js';
 import { nextDelayMs } from './backoff.js';
 import { keys } from './keys.js';
-import { withLock } from './lock.js';
-import { interviewLock, moveToDeadLetter, outboxKey, putDue, recordAttempt, removeDeadLetter, removeFromOutbox, type AttemptRecord, type OutboxEntry } from './outbox.js';
+import { withLockedRecords } from './lock.js';
+import {
+  attemptLogWrite, attemptsKey, deadLetterKey, deadLetterRemovalWrites, deadLetterWrites, dueWrites, interviewLock, outboxKey, outboxRemovalWrites,
+  type AttemptRecord, type DeadLetter, type OutboxEntry,
+} from './outbox.js';
+import type { StoreWrite } from '../store/types.js';
 import type { InterviewRecord } from './types.js';
 
 /** The pino-like subset deliverDue logs through. */
@@ -29,19 +33,13 @@ export interface SettleDeps {
   config: Pick<BridgeConfig['delivery'], 'horizonMs' | 'baseDelayMs' | 'maxDelayMs'>;
   /**
    * Called after Workable accepted `hash`, while the interview lock is held (so it must not take that lock
-   * itself); must be idempotent (delivery is at-least-once). Default: markDelivered.
+   * itself); must be idempotent (delivery is at-least-once). Default: the interview record gets
+   * `deliveredHash` and `deliveredAt` in the settle's own writes (a reconcile then sends only news).
    */
   onDelivered?: (interviewId: string, hash: string, at: Date) => Promise<void>;
   logger?: DeliveryLogger;
   /** Told how each attempt settled (metrics); 'retry' past the horizon settles as 'dead'. */
   onSettled?: (outcome: 'delivered' | 'conflict' | 'retry' | 'dead') => void;
-}
-
-/** The interview record learns which payload Workable has, and when (a reconcile then sends only news). */
-export async function markDelivered(store: Store, interviewId: string, hash: string, at: Date): Promise<void> {
-  const record = await store.get<InterviewRecord>(keys.interview(interviewId));
-  if (!record) return;
-  await store.set(keys.interview(interviewId), { ...record, deliveredHash: hash, deliveredAt: at.toISOString() });
 }
 
 /** The callback host, lower-cased, for logs and per-host concurrency ("" when the URL does not parse). */
@@ -63,65 +61,66 @@ function spanInWords(ms: number): string {
 }
 
 /**
- * Tells the interview record that Workable has `sent.hash`, under the interview lock the caller holds; a store
+ * Tells a custom onDelivered that Workable has `sent.hash`, under the interview lock the caller holds; a store
  * outage aborts (the entry stays and is sent again), anything else is logged.
  */
-async function recordDelivered(deps: SettleDeps, sent: OutboxEntry, at: Date): Promise<void> {
+async function notifyDelivered(deps: SettleDeps, onDelivered: NonNullable<SettleDeps['onDelivered']>, sent: OutboxEntry, at: Date): Promise<void> {
   try {
-    await (deps.onDelivered ?? ((id, hash, when) => markDelivered(deps.store, id, hash, when)))(sent.interviewId, sent.hash, at);
+    await onDelivered(sent.interviewId, sent.hash, at);
   } catch (err) {
     if (err instanceof StoreUnavailableError) throw err;
     deps.logger?.error({ interviewId: sent.interviewId, err }, 'onDelivered failed');
   }
 }
 
-/** Records the attempt and moves the interview's current entry according to the outcome. */
+/**
+ * Records the attempt and moves the interview's current entry according to the outcome: under the interview
+ * lock, reading the attempt log, the entry, the record and any dead letter with the lock (one call on Redis),
+ * and writing everything the outcome changes in one Store.writeAll with the release (all or nothing).
+ */
 export async function settleDelivery(deps: SettleDeps, sent: OutboxEntry, outcome: CallbackOutcome, at: Date): Promise<Tally> {
   const { store, config, logger } = deps;
   const id = sent.interviewId;
-  const record: AttemptRecord = { at: at.toISOString(), outcome: outcome.kind, durationMs: outcome.durationMs, hash: sent.hash };
-  if (outcome.status !== undefined) record.status = outcome.status;
-  if (outcome.error !== undefined) record.error = outcome.error;
+  const attempt: AttemptRecord = { at: at.toISOString(), outcome: outcome.kind, durationMs: outcome.durationMs, hash: sent.hash };
+  if (outcome.status !== undefined) attempt.status = outcome.status;
+  if (outcome.error !== undefined) attempt.error = outcome.error;
   const log = { interviewId: id, host: hostOf(sent.callbackUrl), status: outcome.status, durationMs: outcome.durationMs };
 
-  const tally = await withLock(store, interviewLock(id), async (): Promise<Tally> => {
-    await recordAttempt(store, id, record);
-    const current = await store.get<OutboxEntry>(outboxKey(id));
+  const reads = [attemptsKey(id), outboxKey(id), keys.interview(id), deadLetterKey(id)];
+  const tally = await withLockedRecords(store, interviewLock(id), reads, async (values): Promise<{ result: Tally; writes: StoreWrite[] }> => {
+    const [attempts, current, record, dead] = values as [AttemptRecord[] | undefined, OutboxEntry | undefined, InterviewRecord | undefined, DeadLetter | undefined];
+    const writes: StoreWrite[] = [attemptLogWrite(id, attempts, attempt)];
     if (outcome.kind === 'delivered' || outcome.kind === 'conflict') {
-      // What Workable has is recorded under the same lock that takes the entry out of the outbox: a reconcile
+      // What Workable has is recorded in the same writes that take the entry out of the outbox: a reconcile
       // (which takes this lock too) sees either the entry or the delivered hash, never neither; and when the
-      // lock cannot be had, neither happens and the entry is sent again (at-least-once), instead of leaving
-      // the outbox with the record still naming an older payload.
-      await recordDelivered(deps, sent, at);
+      // lock cannot be had or the writes fail, neither happens and the entry is sent again (at-least-once).
+      if (deps.onDelivered) await notifyDelivered(deps, deps.onDelivered, sent, at);
+      else if (record) writes.push({ op: 'set', key: keys.interview(id), value: { ...record, deliveredHash: sent.hash, deliveredAt: at.toISOString() } });
       // A newer payload enqueued during the PUT stays, due now; only the payload Workable has leaves.
       if (current?.hash === sent.hash) {
-        await removeFromOutbox(store, id);
-        await removeDeadLetter(store, id);
+        writes.push(...outboxRemovalWrites(id));
+        if (dead) writes.push(...deadLetterRemovalWrites(id));
       }
-      return 'delivered';
+      return { result: 'delivered', writes };
     }
-    if (current === undefined) return 'skipped';
-    const attempts = current.attempts + 1;
+    if (current === undefined) return { result: 'skipped', writes };
+    const count = current.attempts + 1;
     const lastError = outcome.error ?? `HTTP ${outcome.status ?? '?'}`;
-    const failed: OutboxEntry = { ...current, attempts, lastError };
+    const failed: OutboxEntry = { ...current, attempts: count, lastError };
     if (outcome.status !== undefined) failed.lastStatus = outcome.status;
     else delete failed.lastStatus;
     if (outcome.kind === 'retry') {
       if (at.getTime() - Date.parse(current.firstEnqueuedAt) >= config.horizonMs) {
-        const reason = `gave up after ${attempts} attempts over ${spanInWords(config.horizonMs)}`;
-        await moveToDeadLetter(store, failed, { reason, ...statusOf(outcome), now: at });
-        return 'dead';
+        const reason = `gave up after ${count} attempts over ${spanInWords(config.horizonMs)}`;
+        return { result: 'dead', writes: [...writes, ...deadLetterWrites(failed, { reason, ...statusOf(outcome), now: at })] };
       }
       // The callback host is failing: a newer payload waits out the same backoff.
-      const delay = nextDelayMs(attempts, { baseMs: config.baseDelayMs, maxMs: config.maxDelayMs }, Math.random, outcome.retryAfterMs);
-      await putDue(store, { ...failed, nextAttemptAt: new Date(at.getTime() + delay).toISOString() });
-      return 'retried';
+      const delay = nextDelayMs(count, { baseMs: config.baseDelayMs, maxMs: config.maxDelayMs }, Math.random, outcome.retryAfterMs);
+      return { result: 'retried', writes: [...writes, ...dueWrites({ ...failed, nextAttemptAt: new Date(at.getTime() + delay).toISOString() })] };
     }
     // Refused: a newer payload may well be acceptable (e.g. after a 422), so only the refused one dies.
-    if (current.hash === sent.hash) {
-      await moveToDeadLetter(store, failed, { reason: lastError, ...statusOf(outcome), now: at });
-    }
-    return 'dead';
+    if (current.hash === sent.hash) writes.push(...deadLetterWrites(failed, { reason: lastError, ...statusOf(outcome), now: at }));
+    return { result: 'dead', writes };
   });
 
   if (tally !== 'skipped') deps.onSettled?.(tally === 'delivered' ? (outcome.kind === 'conflict' ? 'conflict' : 'delivered') : tally === 'retried' ? 'retry' : 'dead');

@@ -50,7 +50,7 @@ const DEFAULT_WAIT_MS = 5_000;
  * Not reentrant: calling withLock for the same name inside fn waits for itself and fails with LockBusyError.
  */
 export async function withLock<T>(store: Store, name: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
-  const key = `lock:${name}`;
+  const key = lockClaim(name);
   const ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
   const waitMs = opts.waitMs ?? DEFAULT_WAIT_MS;
   // A random owner token makes release a compare-and-delete: a holder whose lock expired cannot free
@@ -83,6 +83,11 @@ export async function withLock<T>(store: Store, name: string, fn: () => Promise<
   }
 }
 
+/** The store claim behind the lock `name` (withLock, withLockedRecord): for a guard that must find it free. */
+export function lockClaim(name: string): string {
+  return `lock:${name}`;
+}
+
 /**
  * withLock for the common request shape "lock, read one record, decide, write a batch, release", in as few
  * store round trips as the backend allows: on Redis the lock and the read are one call and the writes and the
@@ -96,18 +101,29 @@ export async function withLockedRecord<T, R>(
   fn: (current: T | undefined) => Promise<{ result: R; writes: readonly StoreWrite[] }>,
   opts: LockOptions = {},
 ): Promise<R> {
-  const claim = `lock:${name}`;
+  return withLockedRecords(store, name, [key], ([current]) => fn(current as T | undefined), opts);
+}
+
+/** withLockedRecord over several records: `fn` gets one value per key (undefined when absent), in order. */
+export async function withLockedRecords<R>(
+  store: Store,
+  name: string,
+  keys: readonly string[],
+  fn: (values: unknown[]) => Promise<{ result: R; writes: readonly StoreWrite[] }>,
+  opts: LockOptions = {},
+): Promise<R> {
+  const claim = lockClaim(name);
   const ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
   const waitMs = opts.waitMs ?? DEFAULT_WAIT_MS;
   const owner = randomUUID();
   const started = Date.now();
   let pause = 5;
-  let current: T | undefined;
+  let values: unknown[] | undefined;
   for (;;) {
-    if (store.claimAndGet) {
-      const got = await store.claimAndGet<T>(claim, owner, ttlMs, key);
+    if (store.claimAndRead) {
+      const got = await store.claimAndRead(claim, owner, ttlMs, keys);
       if (got.claimed) {
-        current = got.value;
+        values = got.values;
         break;
       }
     } else if (await store.setIfAbsent(claim, owner, ttlMs)) {
@@ -120,8 +136,8 @@ export async function withLockedRecord<T, R>(
   }
   let released = false;
   try {
-    if (!store.claimAndGet) current = await store.get<T>(key);
-    const { result, writes } = await fn(current);
+    values ??= await store.getMany(keys as string[]);
+    const { result, writes } = await fn(values);
     if (writes.length > 0 && store.writeAllAndRelease) {
       await store.writeAllAndRelease(writes, claim, owner);
       released = true;
@@ -141,6 +157,9 @@ export async function withLockedRecord<T, R>(
 /** What withLease did: ran fn (with its result), or found the lease held by someone else and did nothing. */
 export type LeaseOutcome<T> = { ran: true; value: T } | { ran: false };
 
+/** The first read withLease made with the lease: the values, or `guarded` when the guard claim was held. */
+export type LeaseRead = { guarded: true } | { guarded: false; values: unknown[] };
+
 /**
  * Runs fn only if the lease `name` (a store claim: SET NX PX on Redis) can be taken now; never waits. For jobs
  * that any replica may start but only one should run at a time (a poll of one account, one interview's
@@ -149,15 +168,33 @@ export type LeaseOutcome<T> = { ran: true; value: T } | { ran: false };
  * same store releases it first: a Redis restarted with its data keeps the lease, and a poll lease (5 minutes)
  * left to its TTL would stop that account's polls for as long. (Another process cannot release it: it does
  * not know the owner; if this process is gone, the TTL frees it.)
+ *
+ * With `read` and a store that can (Store.claimAndRead), the lease and a first read of `read.keys` are one
+ * call, made only while the guard claim (e.g. lockClaim of a lock the job would otherwise take just to read)
+ * is free: fn then gets the values, or `guarded` when the guard was held (read under the lock instead).
+ * Without, fn gets undefined and reads for itself.
  */
-export async function withLease<T>(store: Store, name: string, ttlMs: number, fn: () => Promise<T>): Promise<LeaseOutcome<T>> {
+export async function withLease<T>(
+  store: Store,
+  name: string,
+  ttlMs: number,
+  fn: (first?: LeaseRead) => Promise<T>,
+  read?: { keys: readonly string[]; guard: string },
+): Promise<LeaseOutcome<T>> {
   const left = leftLeases(store);
   const leftOwner = left.get(name);
   if (leftOwner !== undefined && (await store.releaseClaim(name, leftOwner).then(() => true, () => false))) left.delete(name);
   const owner = randomUUID();
-  if (!(await store.setIfAbsent(name, owner, ttlMs))) return { ran: false };
+  let first: LeaseRead | undefined;
+  if (read && store.claimAndRead) {
+    const got = await store.claimAndRead(name, owner, ttlMs, read.keys, read.guard);
+    if (!got.claimed) return { ran: false };
+    first = got.guarded ? { guarded: true } : { guarded: false, values: got.values ?? [] };
+  } else if (!(await store.setIfAbsent(name, owner, ttlMs))) {
+    return { ran: false };
+  }
   try {
-    return { ran: true, value: await fn() };
+    return { ran: true, value: await fn(first) };
   } finally {
     const released = await store.releaseClaim(name, owner).then(() => true, () => false);
     if (!released) left.set(name, owner);

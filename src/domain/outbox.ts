@@ -10,9 +10,9 @@ import { withLock } from './lock.js';
  * `deadletters` (score = when it died); `attempts:<id>` (the last ATTEMPT_LOG_SIZE attempts).
  * Every change to an interview's entries happens under withLock(`interview:<id>`). Enqueueing is one
  * Store.writeAll (entry, index member and any revived dead letter together, with the interview record when
- * reconcile enqueues). The other changes are ordered so a crash between two writes leaves at worst an index
- * member without an entry (cleaned up by deliverDue) or a result in both outbox and dead letters (the outbox
- * wins), never a result that nothing will send.
+ * reconcile enqueues). Settling a delivery (attempt log, record, entry, dead letter) and an operator's
+ * redeliver are one writeAll too, so no crash leaves half of one; an index member without an entry (a record
+ * written by an older bridge, or removed by an operator's purge) is cleaned up by deliverDue.
  */
 export interface OutboxEntry {
   interviewId: string;
@@ -53,7 +53,10 @@ export type EnqueueResult = 'queued' | 'replaced' | 'revived' | 'unchanged';
 
 export const DUE_INDEX = keys.outboxIndex;
 export const DEAD_INDEX = keys.deadLetterIndex;
-export const ATTEMPT_LOG_SIZE = 200;
+/** Attempts an interview's log keeps (the newest). */
+export const ATTEMPT_LOG_SIZE = 50;
+/** The attempt log expires this long after its last attempt (retention deletes it with the interview sooner, if sooner). */
+export const ATTEMPT_LOG_TTL_MS = 30 * 24 * 3600 * 1000;
 /** zrangeByScore with "everything": a finite bound, since not every backend accepts Infinity. */
 const ALL = Number.MAX_SAFE_INTEGER;
 
@@ -112,7 +115,7 @@ export async function planEnqueue(store: Store, e: EnqueueInput, now: Date): Pro
 }
 
 /** An entry and its due-index member, as one writeAll's writes. */
-function dueWrites(entry: OutboxEntry): StoreWrite[] {
+export function dueWrites(entry: OutboxEntry): StoreWrite[] {
   return [
     { op: 'set', key: outboxKey(entry.interviewId), value: entry },
     { op: 'zadd', index: DUE_INDEX, member: entry.interviewId, score: Date.parse(entry.nextAttemptAt) },
@@ -146,8 +149,7 @@ export async function redeliver(store: Store, interviewId: string, now: Date): P
     // A pending entry can only be newer (enqueue replaces dead letters), so it is the one to send.
     const { deadAt: _deadAt, reason: _reason, status: _status, ...base } = dead;
     const entry: OutboxEntry = pending ?? { ...base, attempts: 0, firstEnqueuedAt: at };
-    await putDue(store, { ...entry, nextAttemptAt: at });
-    await removeDeadLetter(store, interviewId);
+    await store.writeAll([...dueWrites({ ...entry, nextAttemptAt: at }), ...deadLetterRemovalWrites(interviewId)]);
     return true;
   });
 }
@@ -167,42 +169,44 @@ export async function deadLetterCount(store: Store): Promise<number> {
   return store.zcard(DEAD_INDEX);
 }
 
+/** The attempt log with `attempt` appended, capped and expiring, as a write (the caller read `log` under the lock). */
+export function attemptLogWrite(interviewId: string, log: AttemptRecord[] | undefined, attempt: AttemptRecord): StoreWrite {
+  return { op: 'set', key: attemptsKey(interviewId), value: [...(log ?? []), attempt].slice(-ATTEMPT_LOG_SIZE), ttlMs: ATTEMPT_LOG_TTL_MS };
+}
+
 /** Appends to the attempt log, keeping the newest ATTEMPT_LOG_SIZE. Caller holds the interview lock. */
 export async function recordAttempt(store: Store, interviewId: string, attempt: AttemptRecord): Promise<void> {
-  const log = await getAttempts(store, interviewId);
-  log.push(attempt);
-  await store.set(attemptsKey(interviewId), log.slice(-ATTEMPT_LOG_SIZE));
+  await store.writeAll([attemptLogWrite(interviewId, await getAttempts(store, interviewId), attempt)]);
 }
 
 /** Writes an entry and schedules it at its nextAttemptAt. Caller holds the interview lock. */
 export async function putDue(store: Store, entry: OutboxEntry): Promise<void> {
-  // Index first: an index member without an entry is harmless, an entry without one would never be sent.
-  await store.zadd(DUE_INDEX, entry.interviewId, Date.parse(entry.nextAttemptAt));
-  await store.set(outboxKey(entry.interviewId), entry);
+  await store.writeAll(dueWrites(entry));
 }
 
-/** Removes a delivered entry. Caller holds the interview lock. */
-export async function removeFromOutbox(store: Store, interviewId: string): Promise<void> {
-  await store.delete(outboxKey(interviewId));
-  await store.zrem(DUE_INDEX, interviewId);
+/** A delivered entry leaving the outbox, as writes. */
+export function outboxRemovalWrites(interviewId: string): StoreWrite[] {
+  return [
+    { op: 'delete', key: outboxKey(interviewId) },
+    { op: 'zrem', index: DUE_INDEX, member: interviewId },
+  ];
 }
 
-/** Moves an entry to the dead letters. Caller holds the interview lock. */
-export async function moveToDeadLetter(
-  store: Store,
-  entry: OutboxEntry,
-  d: { reason: string; status?: number; now: Date },
-): Promise<void> {
+/** An entry moving to the dead letters, as writes. */
+export function deadLetterWrites(entry: OutboxEntry, d: { reason: string; status?: number; now: Date }): StoreWrite[] {
   const letter: DeadLetter = { ...entry, deadAt: d.now.toISOString(), reason: d.reason };
   if (d.status !== undefined) letter.status = d.status;
-  // Dead letter first: a crash in between leaves the result in both places, and the outbox simply retries.
-  await store.set(deadLetterKey(entry.interviewId), letter);
-  await store.zadd(DEAD_INDEX, entry.interviewId, d.now.getTime());
-  await removeFromOutbox(store, entry.interviewId);
+  return [
+    { op: 'set', key: deadLetterKey(entry.interviewId), value: letter },
+    { op: 'zadd', index: DEAD_INDEX, member: entry.interviewId, score: d.now.getTime() },
+    ...outboxRemovalWrites(entry.interviewId),
+  ];
 }
 
-/** Deletes a dead letter and its index member. Caller holds the interview lock. */
-export async function removeDeadLetter(store: Store, interviewId: string): Promise<void> {
-  await store.delete(deadLetterKey(interviewId));
-  await store.zrem(DEAD_INDEX, interviewId);
+/** A dead letter and its index member going, as writes. */
+export function deadLetterRemovalWrites(interviewId: string): StoreWrite[] {
+  return [
+    { op: 'delete', key: deadLetterKey(interviewId) },
+    { op: 'zrem', index: DEAD_INDEX, member: interviewId },
+  ];
 }

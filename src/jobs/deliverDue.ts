@@ -2,7 +2,7 @@ import type { BridgeConfig } from '../config/types.js';
 import { hostOf, settleDelivery } from '../domain/delivery.js';
 import type { SettleDeps, Tally } from '../domain/delivery.js';
 import { keys } from '../domain/keys.js';
-import { withLease, withLock } from '../domain/lock.js';
+import { lockClaim, withLease, withLock } from '../domain/lock.js';
 import { DUE_INDEX, interviewLock, outboxKey, type OutboxEntry } from '../domain/outbox.js';
 import { StoreUnavailableError } from '../store/types.js';
 import type { CallbackClient } from '../workable/callbackClient.js';
@@ -54,7 +54,8 @@ class DeliveryPool {
   readonly summary: DeliverDueSummary = { attempted: 0, delivered: 0, retried: 0, dead: 0, skipped: 0 };
   /** The store failure that paused the pool (until the next refresh), if any. */
   failure: unknown;
-  private readonly queue: Array<{ id: string; host: string }> = [];
+  /** Listed entries waiting for a slot, per callback host in listing order (a full host is skipped in one step). */
+  private readonly waiting = new Map<string, string[]>();
   private readonly queued = new Set<string>();
   private readonly inFlight = new Map<string, string>();
   private readonly hostActive = new Map<string, number>();
@@ -119,17 +120,16 @@ class DeliveryPool {
 
   private pump(): void {
     if (this.accepting) {
-      for (let i = 0; i < this.queue.length && this.inFlight.size < this.max && this.started < this.maxStarts; ) {
-        const next = this.queue[i] as { id: string; host: string };
-        if ((this.hostActive.get(next.host) ?? 0) >= this.perHost) {
-          i += 1;
-          continue;
+      for (const [host, ids] of this.waiting) {
+        if (this.inFlight.size >= this.max || this.started >= this.maxStarts) break;
+        while (ids.length > 0 && (this.hostActive.get(host) ?? 0) < this.perHost && this.inFlight.size < this.max && this.started < this.maxStarts) {
+          const id = ids.shift() as string;
+          this.queued.delete(id);
+          this.launch(id, host);
         }
-        this.queue.splice(i, 1);
-        this.queued.delete(next.id);
-        this.launch(next.id, next.host);
+        if (ids.length === 0) this.waiting.delete(host);
       }
-      const roomToLook = this.queue.length < MAX_WINDOW_BATCHES * Math.max(1, this.deps.config.batchSize);
+      const roomToLook = this.queued.size < MAX_WINDOW_BATCHES * Math.max(1, this.deps.config.batchSize);
       if (!this.listing && this.inFlight.size < this.max && this.started < this.maxStarts && (this.wanted || (this.more && roomToLook))) {
         this.wanted = false;
         this.listing = true;
@@ -145,12 +145,15 @@ class DeliveryPool {
   private async list(): Promise<void> {
     const { store, config } = this.deps;
     try {
-      const limit = Math.max(1, config.batchSize) + this.queue.length + this.inFlight.size + this.held.size;
+      const limit = Math.max(1, config.batchSize) + this.queued.size + this.inFlight.size + this.held.size;
       const due = await store.zrangeByScore(DUE_INDEX, this.now().getTime(), limit);
       const fresh = due.filter(({ member: id }) => !this.inFlight.has(id) && !this.queued.has(id) && !this.held.has(id));
       const entries = await store.getMany<OutboxEntry>(fresh.map((d) => outboxKey(d.member)));
       fresh.forEach(({ member: id }, i) => {
-        this.queue.push({ id, host: hostOf(entries[i]?.callbackUrl ?? '') });
+        const host = hostOf(entries[i]?.callbackUrl ?? '');
+        const ids = this.waiting.get(host);
+        if (ids) ids.push(id);
+        else this.waiting.set(host, [id]);
         this.queued.add(id);
       });
       this.more = due.length >= limit;
@@ -243,11 +246,16 @@ export function startDeliveryWorker(deps: DeliverDueDeps, now: () => Date, inter
 /** Lease, read, PUT (outside any lock), settle. */
 async function deliverOne(deps: DeliverDueDeps, id: string, now: () => Date, onAttempt: () => void): Promise<Tally> {
   const { store, config } = deps;
-  const run = await withLease(store, keys.lease.deliver(id), config.leaseMs, async (): Promise<Tally> => {
-    // Read under the interview lock: if a holder (say a replica killed mid-reconcile) keeps it, give up now,
-    // before the PUT, rather than send and then be unable to record it, which would send it again and again.
-    // A lock that cannot be released (store failing) stops it here too: no PUT that could not be recorded.
-    const entry = await withLock(store, interviewLock(id), () => store.get<OutboxEntry>(outboxKey(id)), { mustRelease: true });
+  // On Redis the lease and the first read are one call, made only while nobody holds the interview lock.
+  const firstRead = { keys: [outboxKey(id)], guard: lockClaim(interviewLock(id)) };
+  const run = await withLease(store, keys.lease.deliver(id), config.leaseMs, async (first): Promise<Tally> => {
+    // Read while the interview lock is free: if a holder (say a replica killed mid-reconcile) keeps it, give up
+    // now, before the PUT, rather than send and then be unable to record it, which would send it again and
+    // again. A lock that cannot be released (store failing) stops it here too: no PUT that could not be recorded.
+    const entry =
+      first && !first.guarded
+        ? (first.values[0] as OutboxEntry | undefined)
+        : await withLock(store, interviewLock(id), () => store.get<OutboxEntry>(outboxKey(id)), { mustRelease: true });
     if (entry === undefined) {
       // An index member without an entry: a crash between two writes, or another replica finished it.
       await withLock(store, interviewLock(id), async () => {
@@ -262,6 +270,6 @@ async function deliverOne(deps: DeliverDueDeps, id: string, now: () => Date, onA
     onAttempt();
     const outcome = await deps.client.put(entry.callbackUrl, token, entry.payload);
     return await settleDelivery(deps, entry, outcome, now());
-  });
+  }, firstRead);
   return run.ran ? run.value : 'skipped';
 }

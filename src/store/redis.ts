@@ -9,7 +9,7 @@
 import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { DeserializedData } from 'keyv';
-import { StoreUnavailableError, type Store, type StoreWrite } from './types.js';
+import { StoreUnavailableError, type ClaimRead, type Store, type StoreWrite } from './types.js';
 import { StoreSchemaError } from './records.js';
 import { checkScore, checkWrites, decodeRecord, encodeRecord, KeyvRecords, normalizeTtl } from './keyvStore.js';
 
@@ -24,9 +24,16 @@ const RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return red
 const ZREM_IF_SCORE_SCRIPT =
   "if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1])) == tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) else return 0 end";
 
-/** Claim, and when the claim was taken, read the record: the lock-and-read of a request in one round trip. */
-const CLAIM_AND_GET_SCRIPT =
-  "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1, redis.call('GET', KEYS[2])} else return {0} end";
+/**
+ * Claim KEYS[1]; when taken, and unless the guard claim KEYS[2] is held (ARGV[3] = '1'), read KEYS[3..] with one
+ * MGET: a lock-and-read (or a lease-and-read past a lock) in one round trip. Replies {0} not claimed,
+ * {2} claimed but guarded, {1, values} claimed and read.
+ */
+const CLAIM_AND_READ_SCRIPT = [
+  "if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end",
+  "if ARGV[3] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then return {2} end",
+  "return {1, redis.call('MGET', unpack(KEYS, 3))}",
+].join('\n');
 
 /** The pino-like subset the store logs through. */
 export interface StoreLogger {
@@ -218,13 +225,19 @@ export class RedisStore extends KeyvRecords implements Store {
     });
   }
 
-  claimAndGet<T>(claim: string, owner: string, ttlMs: number, key: string): Promise<{ claimed: boolean; value?: T }> {
+  claimAndRead(claim: string, owner: string, ttlMs: number, keys: readonly string[], guard?: string): Promise<ClaimRead> {
+    if (keys.length === 0) return Promise.reject(new TypeError('claimAndRead needs at least one key'));
     return this.run(async () => {
       const ttl = normalizeTtl(ttlMs) ?? 1;
-      const reply = (await this.client.eval(CLAIM_AND_GET_SCRIPT, { keys: [this.#claimKey(claim), this.#recordKey(key)], arguments: [owner, String(ttl)] })) as [number, (string | null)?];
-      if (reply[0] !== 1) return { claimed: false };
-      const value = decodeRecord<T>(key, reply[1]);
-      return value === undefined ? { claimed: true } : { claimed: true, value };
+      const claimKey = this.#claimKey(claim);
+      const reply = (await this.client.eval(CLAIM_AND_READ_SCRIPT, {
+        keys: [claimKey, guard === undefined ? claimKey : this.#claimKey(guard), ...keys.map((k) => this.#recordKey(k))],
+        arguments: [owner, String(ttl), guard === undefined ? '0' : '1'],
+      })) as [number, Array<string | null>?];
+      if (reply[0] === 0) return { claimed: false };
+      if (reply[0] === 2) return { claimed: true, guarded: true };
+      const texts = reply[1] ?? [];
+      return { claimed: true, values: keys.map((k, i) => decodeRecord(k, texts[i])) };
     });
   }
 

@@ -108,8 +108,19 @@ export class SqliteStore extends KeyvRecords implements Store {
    * none is. Other calls of this store wait while it runs; other processes on the file wait for SQLite's
    * write lock (busy timeout).
    */
-  async writeAll(writes: readonly StoreWrite[]): Promise<void> {
-    if (writes.length === 0) return;
+  writeAll(writes: readonly StoreWrite[]): Promise<void> {
+    return this.#transaction(writes);
+  }
+
+  /** The writes and the compare-and-delete of the claim in one transaction (one commit instead of two). */
+  writeAllAndRelease(writes: readonly StoreWrite[], claim: string, owner: string): Promise<void> {
+    return this.#transaction(writes, { claim, owner });
+  }
+
+  // One connection per process (the .pid lock keeps other bridges off the file): two handles on one file in one
+  // process could starve libuv's thread pool, each waiting on SQLite's lock the other's next statement holds.
+  async #transaction(writes: readonly StoreWrite[], held?: { claim: string; owner: string }): Promise<void> {
+    if (writes.length === 0 && held === undefined) return;
     if (this.#closed) throw new StoreUnavailableError(BACKEND, new Error('store is closed'));
     checkWrites(writes);
     while (this.#exclusive) await this.#exclusive;
@@ -123,6 +134,8 @@ export class SqliteStore extends KeyvRecords implements Store {
       await this.adapter.query('BEGIN IMMEDIATE');
       try {
         for (const w of writes) await this.#apply(w);
+        // As releaseClaim: only while it still holds the owner's value (an expired one is gone anyway).
+        if (held) await this.adapter.query('DELETE FROM claims WHERE key = ? AND value = ?', held.claim, held.owner);
         await this.adapter.query('COMMIT');
       } catch (error) {
         await this.adapter.query('ROLLBACK').catch(() => undefined);

@@ -55,12 +55,21 @@ export interface Store {
   /** A backend that keeps expired rows until read (SQLite): deletes them; the scheduler calls it hourly. */
   sweepExpired?(): Promise<unknown>;
   /**
-   * A networked backend (Redis) saves round trips on the request path: setIfAbsent(claim, owner, ttlMs)
-   * and, when it succeeded, get(key), in one atomic call. `value` is read only when `claimed`.
+   * A networked backend (Redis) saves round trips: setIfAbsent(claim, owner, ttlMs) and, when it succeeded,
+   * getMany(keys), in one atomic call. With `guard` (another claim's key): when that claim is held by anyone,
+   * the claim is still taken but nothing is read (`guarded: true`). `values` (one per key, undefined when
+   * absent) comes only when `claimed` and not `guarded`.
    */
-  claimAndGet?<T>(claim: string, owner: string, ttlMs: number, key: string): Promise<{ claimed: boolean; value?: T }>;
+  claimAndRead?(claim: string, owner: string, ttlMs: number, keys: readonly string[], guard?: string): Promise<ClaimRead>;
   /** writeAll(writes), then releaseClaim(claim, owner), in one atomic call (all or nothing, as writeAll). */
   writeAllAndRelease?(writes: readonly StoreWrite[], claim: string, owner: string): Promise<void>;
+}
+
+/** What {@link Store.claimAndRead} did. */
+export interface ClaimRead {
+  claimed: boolean;
+  guarded?: boolean;
+  values?: unknown[];
 }
 
 /** One write of {@link Store.writeAll}: a record (set/delete) or a sorted-index member (zadd/zrem). */

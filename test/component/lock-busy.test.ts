@@ -2,15 +2,13 @@ import { expect } from 'chai';
 import type { Store } from '../../src/store/types.js';
 import { call, interviewBody, startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
-import { overrideStore } from '../support/overrideStore.js';
+import { claimsHeldElsewhere } from '../support/overrideStore.js';
 
 const TEMPLATE = '64f0c0ffee00000000000001';
 
 /** Every claim of an interview lock is refused, as if another replica held it the whole time. */
 function lockAlwaysHeld(store: Store): Store {
-  return overrideStore(store, {
-    setIfAbsent: (key, value, ttlMs) => (key.startsWith('lock:interview:') ? Promise.resolve(false) : store.setIfAbsent(key, value, ttlMs)),
-  });
+  return claimsHeldElsewhere(store, (key) => key.startsWith('lock:interview:'));
 }
 
 describe('POST /interviews while the interview lock stays busy', function () {

@@ -1,7 +1,7 @@
 /**
  * A real store (SQLite or Redis) behind a wrapper that makes one chosen write fail, for fault-injection
  * tests. Every write the bridge makes (set, delete, setIfAbsent, releaseClaim, zadd, zrem, writeAll, and on
- * Redis claimAndGet and writeAllAndRelease) is
+ * Redis claimAndRead and writeAllAndRelease) is
  * counted once armed; the k-th one fails with StoreUnavailableError, as a store outage would:
  *
  * - `lost`: the write is not made (the store never got it);
@@ -23,8 +23,8 @@ export interface CountedWrite {
   write: string;
 }
 
-// claimAndGet takes a claim and writeAllAndRelease writes and releases one: writes, like the calls they stand for.
-const WRITES = new Set(['set', 'delete', 'setIfAbsent', 'releaseClaim', 'zadd', 'zrem', 'zremIfScore', 'writeAll', 'claimAndGet', 'writeAllAndRelease']);
+// claimAndRead takes a claim and writeAllAndRelease writes and releases one: writes, like the calls they stand for.
+const WRITES = new Set(['set', 'delete', 'setIfAbsent', 'releaseClaim', 'zadd', 'zrem', 'zremIfScore', 'writeAll', 'claimAndRead', 'writeAllAndRelease']);
 
 function describeWrite(op: string, args: unknown[]): string {
   const a = args as [unknown, unknown, unknown];
@@ -78,7 +78,7 @@ export function faultyStore(inner: Store, clock: () => number): FaultyStore {
       const key = String(op === 'writeAllAndRelease' ? args[1] : args[0]);
       const owner = op === 'writeAllAndRelease' ? args[2] : args[1];
       const releases = op === 'releaseClaim' || op === 'writeAllAndRelease';
-      const took = (r: unknown): boolean => (op === 'setIfAbsent' && r === true) || (op === 'claimAndGet' && (r as { claimed?: boolean }).claimed === true);
+      const took = (r: unknown): boolean => (op === 'setIfAbsent' && r === true) || (op === 'claimAndRead' && (r as { claimed?: boolean }).claimed === true);
       if (failing && mode === 'lost') {
         // Not made: a release that never happened leaves the claim to its TTL.
         if (releases && held.get(key)?.value === owner) {

@@ -49,8 +49,10 @@ for (const makeBackend of backends) {
       receiver.respond = () => ({ status: 200, delayMs: 20 });
       const ids = Array.from({ length: 12 }, (_, i) => `iv-${i}`);
       for (const id of ids) await h.put(id, `${receiver.url}/cb/${id}`, payload('completed', id));
-      // The second replica: its own store handle (a separate connection) and its own HTTP client.
-      const other = await backend.open(true);
+      // The second replica: on Redis its own store handle (a separate connection); SQLite serves one process
+      // (the .pid lock), so there the second run is a second pool on the same handle, as the delivery worker
+      // and an operator's POST /ops/deliver are. Each has its own HTTP client.
+      const other = backend.name === 'redis' ? await backend.open(true) : store;
       const otherClient = createCallbackClient({ timeoutMs: 2000, userAgent: 'replica-2' });
       const config = { concurrency: 3, perHostConcurrency: 3 };
 

@@ -14,7 +14,7 @@ import type { InterviewRecord } from '../../../src/domain/types.js';
 import type { Store } from '../../../src/store/types.js';
 import { STORE_KINDS, call, interviewBody, startHarness } from '../../support/harness.js';
 import { startReceiver } from '../../support/receiver.js';
-import { overrideStore } from '../../support/overrideStore.js';
+import { claimsHeldElsewhere } from '../../support/overrideStore.js';
 
 const TEMPLATE = '64f0c0ffee00000000000001';
 /** Longer than withLock's default wait (5 s), so the settle after the PUT gives up on the busy lock. */
@@ -34,10 +34,7 @@ for (const kind of STORE_KINDS) {
         return { status: 200 };
       });
       const wrapStore = (store: Store): Store =>
-        overrideStore(store, {
-          setIfAbsent: (key, value, ttlMs) =>
-            key.startsWith('lock:interview:') && Date.now() < busyUntil ? Promise.resolve(false) : store.setIfAbsent(key, value, ttlMs),
-        });
+        claimsHeldElsewhere(store, (key) => key.startsWith('lock:interview:') && Date.now() < busyUntil);
       const h = await startHarness(kind, { webhooks: false, wrapStore });
       try {
         const body = interviewBody(TEMPLATE, { callback_url: `${receiver.url}/interviews/4242` });
