@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@keyv/redis';
 import sqlite3 from 'sqlite3';
+import { settleDelivery } from '../src/domain/delivery.js';
 import { keys } from '../src/domain/keys.js';
+import { ATTEMPT_LOG_SIZE, ATTEMPT_LOG_TTL_MS, type OutboxEntry } from '../src/domain/outbox.js';
 import type { InterviewRecord } from '../src/domain/types.js';
 import { createHireflixSandbox } from '../src/sandbox/hireflix/index.js';
 import { createStore } from '../src/store/index.js';
@@ -48,16 +50,17 @@ async function redisSize(client: Redis, n: number, sample: number) {
     const before = await usedMemory(client);
     const ids = await seedInterviews(store, sandbox, (ms) => (clock = ms), { count: n, accountId: 'bench', startMs: clock });
     const after = await usedMemory(client);
-    const parts = { record: 0 };
+    const parts = { record: 0, followers: 0 };
     const step = Math.max(1, Math.floor(ids.length / sample));
     let sampled = 0;
     for (let i = 0; i < ids.length && sampled < sample; i += step, sampled++) {
       const record = (await store.get<InterviewRecord>(keys.interview(ids[i]!)))!;
       parts.record += (await client.memoryUsage(`${prefix}::${keys.interview(record.id)}`, { SAMPLES: 0 })) ?? 0;
+      parts.followers += (await client.memoryUsage(`${prefix}:zset:${keys.followers(record.accountId, record.upstreamId!)}`, { SAMPLES: 0 })) ?? 0;
     }
     const zset = ((await client.memoryUsage(`${prefix}:zset:${keys.expiryIndex}`, { SAMPLES: 0 })) ?? 0) / n;
-    if (parts.record === 0) throw new Error('MEMORY USAGE found no key: the key layout changed');
-    return { delta: (after - before) / n, record: parts.record / sampled, zset };
+    if (parts.record === 0 || parts.followers === 0) throw new Error('MEMORY USAGE found no key: the key layout changed');
+    return { delta: (after - before) / n, record: parts.record / sampled, followers: parts.followers / sampled, zset };
   } finally {
     await store.close();
     await deleteRedisPrefix(prefix).catch(() => 0);
@@ -92,6 +95,51 @@ async function sqliteSize(n: number) {
   }
 }
 
+type KeyRow = { state: string; record: number; report: number; outbox: number; attempts: number; followers: number; sum: number };
+
+/**
+ * MEMORY USAGE of every key of completed interviews, as the bridge's reconcile left them (record, report
+ * input, outbox entry, follower index), then after the real settle of a delivered PUT (the entry gone, one
+ * attempt logged, the record's delivered hash).
+ */
+async function completedKeys(prefix: string, ids: string[]): Promise<{ sampled: number; waiting: KeyRow; delivered: KeyRow; attemptsTtlDays: string }> {
+  const client: Redis = createClient({ url: REDIS_URL });
+  client.on('error', () => undefined);
+  await client.connect();
+  const store = await createStore({ kind: 'redis', url: REDIS_URL, prefix });
+  const usage = async (key: string): Promise<number> => (await client.memoryUsage(key, { SAMPLES: 0 })) ?? 0;
+  const measure = async (state: string, records: InterviewRecord[]): Promise<KeyRow> => {
+    const row: KeyRow = { state, record: 0, report: 0, outbox: 0, attempts: 0, followers: 0, sum: 0 };
+    for (const r of records) {
+      row.record += await usage(`${prefix}::${keys.interview(r.id)}`);
+      if (r.reportId) row.report += await usage(`${prefix}::${keys.report(r.reportId)}`);
+      row.outbox += await usage(`${prefix}::${keys.outbox(r.id)}`);
+      row.attempts += await usage(`${prefix}::${keys.attempts(r.id)}`);
+      row.followers += await usage(`${prefix}:zset:${keys.followers(r.accountId, r.upstreamId!)}`);
+    }
+    for (const k of ['record', 'report', 'outbox', 'attempts', 'followers'] as const) row[k] /= records.length;
+    row.sum = row.record + row.report + row.outbox + row.attempts + row.followers;
+    return row;
+  };
+  try {
+    const found = (await store.getMany<InterviewRecord>(ids.map((id) => keys.interview(id)))).filter((r): r is InterviewRecord => r?.current.status === 'completed');
+    if (found.length === 0) throw new Error('no completed interview to measure');
+    const waiting = await measure('completed, result waiting for delivery', found);
+    const at = new Date();
+    const deps = { store, config: { horizonMs: 86_400_000, baseDelayMs: 1000, maxDelayMs: 60_000 } };
+    for (const r of found) {
+      const entry = (await store.get<OutboxEntry>(keys.outbox(r.id)))!;
+      await settleDelivery(deps, entry, { kind: 'delivered', status: 200, durationMs: 12 }, at);
+    }
+    const delivered = await measure('completed and delivered (the steady state)', await store.getMany<InterviewRecord>(found.map((r) => keys.interview(r.id))) as InterviewRecord[]);
+    const ttl = await client.pTTL(`${prefix}::${keys.attempts(found[0]!.id)}`);
+    return { sampled: found.length, waiting, delivered, attemptsTtlDays: fmt(ttl / 86_400_000, 1) };
+  } finally {
+    await store.close();
+    client.destroy();
+  }
+}
+
 async function processRss(n: number) {
   let clock = Date.now() - 3 * 86_400_000;
   const sandbox = createHireflixSandbox({ now: () => clock });
@@ -123,7 +171,8 @@ async function processRss(n: number) {
     for (let i = 0; i < n / 100; i++) sandbox.state.store.finish(upstream.get(ids[i * 100]!)!, { score: 4 });
     const reconciled = await ask<number>('cycle', 'reconciled');
     const full = await ask<{ rss: number; heapUsed: number }>('measure', 'memory');
-    return { empty, full, reconciled };
+    const completed = await completedKeys(prefix, Array.from({ length: n / 100 }, (_, i) => ids[i * 100]!));
+    return { empty, full, reconciled, completed };
   } finally {
     await new Promise<void>((r) => {
       child.once('exit', () => r());
@@ -144,10 +193,10 @@ export async function runMemory(opts: Partial<MemoryOptions> = {}, log: (s: stri
   try {
     for (const n of o.sizes) {
       const r = await redisSize(client, n, o.sample);
-      const perInterview = r.record + r.zset;
+      const perInterview = r.record + r.followers + r.zset;
       worstRedis = Math.max(worstRedis, perInterview);
       log(`  redis ${fmt(n)}: ${fmt(perInterview)} B by MEMORY USAGE, ${fmt(r.delta)} B by used_memory`);
-      redisRows.push([fmt(n), fmt(r.record), fmt(r.zset, 1), `**${fmt(perInterview)}**`, fmt(r.delta)]);
+      redisRows.push([fmt(n), fmt(r.record), fmt(r.followers), fmt(r.zset, 1), `**${fmt(perInterview)}**`, fmt(r.delta)]);
     }
   } finally {
     client.destroy();
@@ -163,7 +212,18 @@ export async function runMemory(opts: Partial<MemoryOptions> = {}, log: (s: stri
   const body = `
 Redis, bytes per tracked interview:
 
-${table(['tracked interviews', 'record', 'expiry index share', 'sum (MEMORY USAGE)', 'used_memory delta / N'], redisRows)}
+${table(['tracked interviews', 'record', 'follower index', 'expiry index share', 'sum (MEMORY USAGE)', 'used_memory delta / N'], redisRows)}
+
+Redis, bytes per completed interview (MEMORY USAGE of every key it owns; ${fmt(rss.completed.sampled)} interviews the bridge completed in the
+process run below, as reconcile left them, then after \`settleDelivery\` recorded Workable's 200):
+
+${table(
+  ['state', 'record', 'PDF report input', 'outbox entry', 'attempt log', 'follower index', 'sum'],
+  [rss.completed.waiting, rss.completed.delivered].map((c) => [c.state, fmt(c.record), fmt(c.report), fmt(c.outbox), fmt(c.attempts), fmt(c.followers), `**${fmt(c.sum)}**`]),
+)}
+
+The attempt log keeps the newest ${ATTEMPT_LOG_SIZE} attempts and expires ${fmt(ATTEMPT_LOG_TTL_MS / 86_400_000)} days after its last one (TTL
+${rss.completed.attemptsTtlDays} days read back with PTTL); retention deletes every key of a finished interview after \`retention.days\`.
 
 SQLite, file size after \`PRAGMA wal_checkpoint(TRUNCATE); VACUUM\`:
 
@@ -182,8 +242,8 @@ ${table(
 
 How: \`npm run bench:memory\`. Interviews are seeded as in part 2 (sandbox in-process, records written with the real
 key layout through the Store API; a record is what createInterview stores after inviting: candidate with phone,
-callback URL, candidate link, expiry deadline). Redis: "sum" is MEMORY USAGE (SAMPLES 0) of the record
-(\`<prefix>::interview:<id>\`) averaged over ${o.sample} interviews (ids are derived from account + callback_url, so there is
+callback URL, candidate link, template name, expiry deadline, with createInterview's follower index). Redis: "sum" is MEMORY
+USAGE (SAMPLES 0) of the record (\`<prefix>::interview:<id>\`) and its follower index averaged over ${o.sample} interviews (ids are derived from account + callback_url, so there is
 no idempotency record; Hireflix echoes our id, so there is no upstream-id index), plus the expiry sorted set's MEMORY USAGE divided
 by its members; "used_memory delta" is INFO's used_memory after minus before seeding, divided by N (includes the
 key-space dictionary; other clients of the same Redis can move it a little). Transient keys (locks, leases,
@@ -194,8 +254,11 @@ ${fmt(o.rssSize)} interviews and the bridge ran one poll over them (1 % finished
   return {
     title: '4. Memory',
     body,
-    // Issue 13's target; completed interviews (record, report, outbox) and the attempt log's bound are not yet measured here.
-    targets: [{ name: 'Redis memory per pending interview (MEMORY USAGE of its keys + index share)', goal: '<= 500 B', measured: `${fmt(worstRedis)} B`, met: worstRedis <= 500 }],
+    targets: [
+      { name: 'Redis memory per pending interview (MEMORY USAGE of its keys + index share)', goal: '<= 500 B', measured: `${fmt(worstRedis)} B`, met: worstRedis <= 500 },
+      { name: 'Redis memory per completed interview, every key it owns (delivered; waiting)', goal: '<= 2 KB', measured: `${fmt(rss.completed.delivered.sum)} B; ${fmt(rss.completed.waiting.sum)} B`, met: Math.max(rss.completed.delivered.sum, rss.completed.waiting.sum) <= 2048 },
+      { name: 'attempt log per interview: capped and expiring', goal: 'a cap and a TTL', measured: `${ATTEMPT_LOG_SIZE} attempts, TTL ${rss.completed.attemptsTtlDays} days`, met: Number(rss.completed.attemptsTtlDays) > 0 },
+    ],
   };
 }
 

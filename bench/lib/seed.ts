@@ -2,8 +2,9 @@
  * Bulk fixtures: interviews in the sandbox and the matching tracked interviews in the bridge's store,
  * written directly with the real key layout (src/domain/keys.ts) through the Store API, so values are
  * serialised exactly as the bridge writes them. A record has the shape createInterview leaves after a
- * successful invitation (draftRecord + the invited fields): phase 'invited', upstream id, candidate URL,
- * expiry deadline; plus its member of the expiry index. (Interview ids are derived from account + callback_url,
+ * successful invitation (draftRecord + the invited fields): template name, phase 'invited', upstream id,
+ * candidate URL, expiry deadline; written with createInterview's writes: the record, its follower index
+ * (`followers:<account>:<upstreamId>`) and its member of the expiry index. (Interview ids are derived from account + callback_url,
  * so there is no idempotency record, and Hireflix echoes our id, so there is no upstream-id index.)
  */
 import { randomBytes } from 'node:crypto';
@@ -28,7 +29,7 @@ export async function pool<T>(items: T[], width: number, fn: (item: T, i: number
 }
 
 /** The record createInterview stores for an invited interview (same fields, realistic sizes). */
-export function invitedRecord(iv: SandboxInterview, accountId: string, candidateUrl: string, createdAtMs: number): InterviewRecord {
+export function invitedRecord(iv: SandboxInterview, accountId: string, candidateUrl: string, createdAtMs: number, templateName?: string): InterviewRecord {
   const createdAt = new Date(createdAtMs).toISOString();
   return {
     id: iv.externalId!,
@@ -36,6 +37,7 @@ export function invitedRecord(iv: SandboxInterview, accountId: string, candidate
     upstream: 'hireflix',
     upstreamId: iv.id,
     templateId: iv.positionId,
+    ...(templateName !== undefined ? { templateName } : {}),
     jobId: String(100000 + (createdAtMs % 900000)),
     jobTitle: 'Operations Manager',
     callbackUrl: `https://groove-tech.workable.com/spi/v3/interviews/${iv.externalId}/callback`,
@@ -69,7 +71,7 @@ export async function seedInterviews(store: Store, sandbox: HireflixSandbox, set
   const ids: string[] = [];
   const chunk = 5000;
   for (let start = 0; start < o.count; start += chunk) {
-    const batch: Array<{ iv: SandboxInterview; at: number }> = [];
+    const batch: Array<{ iv: SandboxInterview; at: number; templateName: string }> = [];
     for (let i = start; i < Math.min(o.count, start + chunk); i++) {
       const at = o.startMs + i;
       setClock(at);
@@ -81,12 +83,16 @@ export async function seedInterviews(store: Store, sandbox: HireflixSandbox, set
         candidate: { firstName: 'Lakita', lastName: `Marrero${i}`, email: `lakita.marrero.${i}@example.com`, phone: '+17859916256' },
       });
       if (out.kind !== 'created') throw new Error(`sandbox refused invitation ${i}: ${out.kind}`);
-      batch.push({ iv: out.interview, at });
+      batch.push({ iv: out.interview, at, templateName: position.name });
     }
-    await pool(batch, o.width ?? 128, async ({ iv, at }) => {
-      const record = invitedRecord(iv, o.accountId, `${sandbox.state.baseUrl()}/_sandbox/take/${iv.hash}`, at);
-      await store.set(keys.interview(record.id), record);
-      await store.zadd(keys.expiryIndex, record.id, Date.parse(record.expiresAt!));
+    await pool(batch, o.width ?? 128, async ({ iv, at, templateName }) => {
+      const record = invitedRecord(iv, o.accountId, `${sandbox.state.baseUrl()}/_sandbox/take/${iv.hash}`, at, templateName);
+      // The writes createInterview makes for an invitation: the record, its follower index, its expiry.
+      await store.writeAll([
+        { op: 'set', key: keys.interview(record.id), value: record },
+        { op: 'zadd', index: keys.followers(o.accountId, iv.id), member: record.id, score: at },
+        { op: 'zadd', index: keys.expiryIndex, member: record.id, score: Date.parse(record.expiresAt!) },
+      ]);
     });
     for (const { iv } of batch) ids.push(iv.externalId!);
     o.onProgress?.(ids.length);

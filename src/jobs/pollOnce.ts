@@ -41,6 +41,27 @@ export function mayBeNews(record: InterviewRecord, hint: ChangeHint, overlapMs: 
   return Date.parse(hint.changedAt) + overlapMs >= Date.parse(record.updatedAt);
 }
 
+/** Hints a poll looks up and marks at once (store round trips only; the upstream is not called per hint). */
+const HINT_CONCURRENCY = 16;
+
+/** Runs fn over items, at most `width` at once; rejects with the first failure once the calls started have ended. */
+async function eachAtMost<T>(width: number, items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { err: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (failure === undefined && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  if (failure) throw failure.err;
+}
+
 /**
  * One poll of one account: ask the upstream what changed since the last watermark (minus an overlap for
  * clock skew) and mark the interviews the bridge knows for reconciliation. Costs upstream requests in
@@ -54,12 +75,14 @@ export async function pollOnce(deps: PollDeps, account: AccountConfig): Promise<
     const since = new Date(base - deps.overlapMs);
     const hints = await deps.upstreamFor(account).listChangedSince(since);
     let known = 0;
-    for (const hint of hints) {
+    // A few hints at a time: each costs a few store round trips (its records, its followers, the mark), which
+    // one after another made most of a poll's time. The first failure stops the rest and fails the poll.
+    await eachAtMost(HINT_CONCURRENCY, hints, async (hint) => {
       const records = await recordsForHint(deps.store, account.id, hint);
-      if (records.length === 0) continue;
+      if (records.length === 0) return;
       known++;
       for (const record of records) if (mayBeNews(record, hint, deps.overlapMs)) await markForReconcile(deps, record.id, started);
-    }
+    });
     // The next poll starts from when this one started: anything changed during it is seen again (overlap).
     await deps.store.set(keys.watermark(account.id), started.toISOString());
     return { accountId: account.id, skipped: false, since: since.toISOString(), changes: hints.length, known, durationMs: deps.now().getTime() - started.getTime() };
