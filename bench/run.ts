@@ -24,46 +24,64 @@ const PARTS: Array<[string, () => Promise<Section>]> = [
 
 const NOTES = `
 ## Notes, limits and what is still missing (issue 13)
-- **Load on the machine.** A shared 2-core machine: absolute numbers move from run to run, so every figure is a
-  ratio or a difference against a baseline taken in the same run, a median of rounds, or a count (CPU µs per
-  request, store commands per operation, bytes per record).
+- **Load on the machine.** A shared 2-core machine: absolute numbers move from run to run (the same build
+  measured 125 and 225 µs per cached templates request an hour apart), so every figure is a ratio or a
+  difference against a baseline taken in the same run, a median of rounds, or a count (CPU µs per request,
+  store commands per operation, bytes per key).
 - **Production settings.** Part 1 runs the compiled build (\`dist/\`) as the Dockerfile does; parts 2 to 4 run
   the same code from \`src/\` through tsx. Every part logs as production does: \`LOG_LEVEL=info\`, the bridge's own
   logger (redaction, secret scrubber, request ids), written asynchronously to /dev/null.
 - **The access line (part 0) meets its target**: the child logger without path redaction, a mixin that reads
   only the request scope, and a scrubber that skips lines with nothing to scrub.
-- **GET /interview-templates against bare Koa (target 80 %): not met.** Server CPU per request is the steadier
-  figure: 220 µs for the bridge against 73 µs for bare Koa in this run (125 against 46 in a quieter one): about three times. What remains, from
-  CPU profiles (\`BENCH_CPU_PROF=<dir> npm run bench:http\`): the AsyncLocalStorage request scope (about 20 µs a
-  request on Node 20's promise hooks; less on Node 24, which the image runs), the middleware stack every
-  request passes (request id, error renderer, shutdown gate, failed-login limiter, ops guard, metrics) and the
-  access line. Done: cached verified tokens (bounded, only verified, forgotten on reload), one router, the
-  cheaper access line. An experiment answering cached templates before the generic stack reached bare Koa's
-  rate; it is not in the code, because it would bypass the middleware that every other route relies on.
+- **GET /interview-templates against bare Koa (target 80 %): not met.** A CPU profile of the cached path
+  (\`BENCH_CPU_PROF=<dir> npm run bench:http\`, bridge phase alone, 2026-12-06) is flat: no function above 2.5 %
+  of the process except the kernel's socket writes (\`writev\`, about 20 %, which bare Koa pays too); then Koa's
+  own respond and delegates, the pino access line (isoTime, JSON, scrubber: about 4 % together), koa-compose
+  dispatch across the middleware stack (request id and scope, error renderer, shutdown gate, per-client
+  limit, failed-login limiter, 404 finisher, router, auth), prom-client's histogram, and AsyncLocalStorage's
+  promise hooks (promiseInitHook and _propagate, about 1 %). What the bridge adds is the sum of those layers,
+  each of which a route relies on; the one experiment that reached bare Koa's rate answered cached templates
+  before them, which would leave that route without request ids, metrics, the limiter and the shutdown gate,
+  so it is not in the code. Done earlier: cached verified tokens (bounded, only verified, forgotten on
+  reload), one router, the cheaper access line.
 - **POST /interviews added latency (targets 1 ms p50 / 2.5 ms p99 on Redis, 1.5 ms on SQLite): not met.** The
-  request path makes two Redis round trips (lock-and-read in one script, writes and release in one MULTI/EXEC;
-  counted in test/component/round-trips.test.ts). What the profile of the creation path shows beside them: the
-  upstream call through axios (about 0.4 ms over a plain request), body parsing, joi validation and the
-  middleware stack (about 1 ms before the first store call), and the derived id's HMAC. The burst table shows
-  the bridge's per-creation CPU multiplied by queueing.
-- **Delivery (targets 40 % of the receiver on Redis, at most 8 commands per result, 20 % on SQLite).** Part 3
-  counts the commands from Redis's own INFO commandstats. Each result still takes the delivery lease, the
-  interview lock twice (read before the PUT, settle after it), reads of entry and record, the attempt log's read
-  and write, and the settle's writes: batching these (one script per result for the settle, leases per batch)
-  is the work left.
-- **Memory (target 500 B per pending interview): not met.** A pending interview's record is still the full
-  JSON record in keyv's wrapper (\`{"value":…,"expires":…}\`), with fields nothing reads back and ISO timestamps.
-  A compact encoding with a store schema version (old records still loaded and rewritten on their next write,
-  with a test that seeds the old encoding) is the work left; completed interviews (record, report, outbox) are
-  not measured yet.
-- **Poll (target 1,000,000 open interviews, 1,000 changes, under 5 s, flat across sizes).** Flat: from 10,000 to
-  100,000 open the listing requests (22), all upstream requests and the store operations per cycle are the
-  same, and the Redis cycle moves from about 5.0 to 5.4 s. The floor is the upstream: 2,022 requests at the
-  sandbox's 20 ms with reconcile's concurrency of 16 is 2.5 s before the bridge does anything, and a finish
-  costs two reads (the interview, its share link); SQLite adds its serialised writes. The default run
-  measures 10,000 and 100,000 open with 1,000 changes each; \`BENCH_POLL_SIZES=10000,100000,1000000 npm run
-  bench:poll\` adds the million (seeding it takes several minutes per store). Listing requests follow the
-  changes, not the open interviews.
+  request path makes two store round trips on Redis (lock-and-read in one script, writes and release in one
+  MULTI/EXEC) and, now, three calls on SQLite (claim, read, writes with the release in one transaction), counted
+  in test/component/round-trips.test.ts. Beside them the profile of the creation path shows the upstream call
+  through axios (about 0.4 ms over a plain request: axios's config merging alone is 5 % of a client's CPU in
+  part 3's client-alone profile), body parsing, joi validation and the middleware stack (about 1 ms before the
+  first store call), and the derived id's HMAC. The burst table shows that per-creation CPU multiplied by queueing.
+- **Delivery (targets 40 % of the receiver on Redis, at most 8 commands per result, 20 % on SQLite).** A result
+  now costs four Redis round trips (lease and read past the interview lock in one script; the lock with the
+  attempt log, entry, record and dead letter in one script; the settle's writes with the release in one
+  MULTI/EXEC; the lease's release), down from about seventeen, and the pool no longer rescans its queue on
+  every settle. What still limits it, measured in this part: the bridge's own callback client with no store
+  behind it reaches only about a third of the plain client's rate (axios is 33 % of that client's CPU in a
+  profile; the contract's stack names axios), so 40 % of the plain client is out of reach for any store; the
+  Redis drain reaches most of what its client alone allows. INFO commandstats counts every command inside a
+  script and a MULTI (SET NX, EXISTS, MGET, each write, MULTI and EXEC themselves): the four round trips are
+  about 19 commands, and 8 would need the lock, lease and settle merged into one script per result that knows
+  the record encoding, which would move domain rules into Lua. SQLite: a profile shows the main thread idle
+  40 % of the drain, waiting on the one connection, where each settle's transaction (BEGIN, five or six
+  statements, COMMIT) is a sequence of thread-pool hops that other calls wait behind.
+- **Memory (targets 500 B per pending interview, 2 KB per completed one): not met; the attempt log's bound is.**
+  Interview records are compact now (store schema version 2, docs/deploy.md; records of version 1 still load,
+  test/component/store/old-records.test.ts): the record alone went from 872 to about 600 B. What a pending
+  interview holds beside it, now counted: its follower index (a sorted set per upstream interview, about
+  170 B, which lets the same candidate sent twice get both results) and its share of the expiry index (about
+  120 B). The record's value is about 450 B of JSON, of which the strings the contract needs (callback URL,
+  candidate name, e-mail and phone, candidate link, ids, template and job) are about 330 B; Redis adds its key,
+  object header and the allocator's size class (about 100 B per key). A completed interview adds Workable's
+  payload to the record (score, grade, summary, details, links) and the PDF report's frozen input (about 1.9 KB,
+  the answers the report shows, kept so the PDF always matches what Workable was sent); compressing those two
+  values is the work left. The attempt log keeps the newest 50 attempts and expires 30 days after its last one.
+- **Poll (target 1,000,000 open interviews, 1,000 changes, under 5 s on Redis, flat across sizes).** Listing
+  requests follow the changes, not the open interviews (22 at every size), and so do all upstream requests
+  and store operations per cycle. The floor is the upstream: 2,022 requests at the sandbox's 20 ms, a finish's
+  two reads (the interview, then its share link) one after the other, at reconcile's concurrency of 16, is
+  2.5 s, plus 22 listing pages read one after another (0.44 s; sequential on purpose, so a poll never bursts
+  an unpublished rate limit). The poll now marks its hints 16 at a time and reconcile lists its next batch
+  before the last one has finished.
 `;
 
 async function main(): Promise<void> {
