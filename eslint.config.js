@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     // Build output, installed packages, coverage reports and local state: nothing here is source.
-    ignores: ['dist/', 'node_modules/', 'coverage/', 'data/'],
+    ignores: ['dist/', 'dist-bench/', 'node_modules/', 'coverage/', 'data/'],
   },
   js.configs.recommended,
   {

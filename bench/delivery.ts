@@ -12,7 +12,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { createContainer } from '../src/container.js';
 import { keys } from '../src/domain/keys.js';
 import { resultHash } from '../src/domain/mapping/index.js';
@@ -24,7 +23,7 @@ import type { Store } from '../src/store/types.js';
 import type { WorkableResult } from '../src/workable/payload.js';
 import { pool } from './lib/seed.js';
 import { isMain, runStandalone, table, type Section } from './lib/section.js';
-import { benchConfig, deleteRedisPrefix, productionLogger, REDIS_URL, redisCommandsSoFar, uniquePrefix, type StoreKind } from './lib/setup.js';
+import { benchChild, benchConfig, deleteRedisPrefix, productionLogger, REDIS_URL, redisCommandsSoFar, uniquePrefix, type StoreKind } from './lib/setup.js';
 import { fmt, median, percentile } from './lib/stats.js';
 import { randomBytes } from 'node:crypto';
 
@@ -59,7 +58,8 @@ function payload(id: string): WorkableResult {
 }
 
 async function startReceiver() {
-  const child = fork(fileURLToPath(new URL('./delivery-receiver.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const receiver = benchChild('delivery-receiver', import.meta.url);
+  const child = fork(receiver.path, [], { execArgv: receiver.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('error', reject);
     child.once('message', (m: { url: string }) => resolve(m.url));

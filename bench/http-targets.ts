@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Koa from 'koa';
-import type { RunningBridge, startBridge as StartBridge } from '../src/runtime.js';
+import { startBridge, type RunningBridge } from '../src/runtime.js';
 import { createHireflixSandbox } from '../src/sandbox/hireflix/index.js';
 import { benchConfig, deleteRedisPrefix, devNull, uniquePrefix, type BenchAccount } from './lib/setup.js';
 
@@ -26,11 +26,9 @@ const latencyMs = Number(process.argv[2] ?? 20);
 const dir = mkdtempSync(join(tmpdir(), 'wvb-bench-http-'));
 const prefix = uniquePrefix('http');
 
-// The bridge as production runs it: the compiled build (dist/, built by bench/http.ts; BENCH_SOURCE=1 runs
-// src/ through tsx instead), logging at LOG_LEVEL (default info, the production default) with the access
-// line on, written asynchronously to /dev/null as it would be to stdout.
-const runtimeModule = process.env.BENCH_SOURCE ? '../src/runtime.js' : '../dist/runtime.js';
-const { startBridge } = (await import(runtimeModule)) as { startBridge: typeof StartBridge };
+// The bridge as production runs it: compiled (npm run bench runs this file and the bridge from dist-bench/,
+// built by tsc as the Dockerfile builds dist/), logging at LOG_LEVEL (default info, the production default)
+// with the access line on, written asynchronously to /dev/null as it would be to stdout.
 const logLevel = process.env.LOG_LEVEL ?? 'info';
 
 // Bare Koa answers the very JSON the bridge's templates route answers (set once the bridge is up).

@@ -6,14 +6,14 @@
  *    same fixed offered rate, so the difference is what the bridge adds over its upstream.
  * Each comparison runs ROUNDS times, alternating targets; the table shows the median of the rounds.
  */
-import { fork, spawnSync } from 'node:child_process';
+import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { INVITE } from '../src/upstreams/hireflix/queries.js';
 import { runLoad, type AcRequest } from './lib/autocannon.js';
 import { isMain, runStandalone, table, type Section } from './lib/section.js';
 import { fmt, median, percentile } from './lib/stats.js';
+import { benchChild } from './lib/setup.js';
 import type { TargetsReady } from './http-targets.js';
 
 export interface HttpOptions {
@@ -100,21 +100,12 @@ async function latency(name: string, url: string, request: AcRequest, o: HttpOpt
   return { p50: percentile(samplesMs, 50), p99: percentile(samplesMs, 99), rps: result.requests.total / result.duration };
 }
 
-/** The compiled build the targets run (dist/), made fresh so the figures are of this checkout's code. */
-function build(): void {
-  if (process.env.BENCH_SOURCE) return;
-  const r = spawnSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-p', 'tsconfig.build.json'], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    stdio: 'inherit',
-  });
-  if (r.status !== 0) throw new Error('npm run build failed');
-}
-
 export async function startTargets(latencyMs: number) {
-  build();
-  const child = fork(fileURLToPath(new URL('./http-targets.ts', import.meta.url)), [String(latencyMs)], {
+  // Compiled as the rest of the run (npm run bench:build), or from source through tsx when started so.
+  const targets = benchChild('http-targets', import.meta.url);
+  const child = fork(targets.path, [String(latencyMs)], {
     // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the servers' process there (open in Chrome DevTools).
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    execArgv: [...targets.execArgv, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<TargetsReady>((resolve, reject) => {
@@ -225,8 +216,8 @@ ${table(
 
 How: \`npm run bench:http\`. The servers (bare Koa hello-world, the Hireflix sandbox with a fixed
 \`latencyMs: ${o.latencyMs}\`, and two bridges on it, one per store) run in one child process; autocannon runs in the
-parent, so load generator and servers each have a core. The bridges run as production does: the compiled build
-(\`dist/\`, built first), \`LOG_LEVEL=${process.env.LOG_LEVEL ?? 'info'}\` with the access line for every request, written
+parent, so load generator and servers each have a core. The bridges run as production does: compiled by tsc
+(\`npm run bench\` builds and runs \`dist-bench/\`, as the Dockerfile runs \`dist/\`), \`LOG_LEVEL=${process.env.LOG_LEVEL ?? 'info'}\` with the access line for every request, written
 asynchronously (to /dev/null here, to stdout in production); bare Koa answers the same templates JSON. CPU per
 request is the servers' process CPU time (user + system) over the run divided by the requests answered. Throughput: ${o.connections} connections, ${o.seconds} s per run, no pipelining; the
 templates are served from the bridge's cache (warmed first). Latency: both sides at the same offered rate, first

@@ -11,7 +11,6 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createClient } from '@keyv/redis';
 import sqlite3 from 'sqlite3';
 import { settleDelivery } from '../src/domain/delivery.js';
@@ -22,7 +21,7 @@ import { createHireflixSandbox } from '../src/sandbox/hireflix/index.js';
 import { createStore } from '../src/store/index.js';
 import { seedInterviews } from './lib/seed.js';
 import { isMain, runStandalone, table, type Section } from './lib/section.js';
-import { deleteRedisPrefix, REDIS_URL, uniquePrefix } from './lib/setup.js';
+import { benchChild, deleteRedisPrefix, REDIS_URL, uniquePrefix } from './lib/setup.js';
 import { fmt, fmtBytes } from './lib/stats.js';
 
 export interface MemoryOptions {
@@ -145,8 +144,9 @@ async function processRss(n: number) {
   const sandbox = createHireflixSandbox({ now: () => clock });
   await sandbox.listen(0, '127.0.0.1');
   const prefix = uniquePrefix('rss');
-  const child = fork(fileURLToPath(new URL('./memory-child.ts', import.meta.url)), [sandbox.endpoint(), sandbox.apiKey, prefix], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+  const memoryChild = benchChild('memory-child', import.meta.url);
+  const child = fork(memoryChild.path, [sandbox.endpoint(), sandbox.apiKey, prefix], {
+    execArgv: [...memoryChild.execArgv, '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ask = <T>(msg: string, key: string) =>

@@ -5,6 +5,7 @@
  * counts operations.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { createClient } from '@keyv/redis';
 import pino from 'pino';
 import type { Logger } from 'pino';
@@ -15,6 +16,15 @@ import { configSecrets, createLogger } from '../../src/logger.js';
 import { shippedMapping, testConfig } from '../../test/support/bridgeConfig.js';
 
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * A sibling module of the bench file at `from`, to fork, loaded as this run loads its modules: compiled
+ * (\`npm run bench\` runs dist-bench/, plain node) or, when a part is started from source, through tsx.
+ */
+export function benchChild(name: string, from: string): { path: string; execArgv: string[] } {
+  const compiled = from.endsWith('.js');
+  return { path: fileURLToPath(new URL(`./${name}.${compiled ? 'js' : 'ts'}`, from)), execArgv: compiled ? [] : ['--import', 'tsx'] };
+}
 export type StoreKind = 'sqlite' | 'redis';
 
 /** Where the bridges' log lines go: written asynchronously, as to stdout, but not onto the terminal. */
