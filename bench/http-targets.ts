@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import Koa from 'koa';
 import { startBridge, type RunningBridge } from '../src/runtime.js';
 import { createHireflixSandbox } from '../src/sandbox/hireflix/index.js';
+import type { Store } from '../src/store/types.js';
 import { benchConfig, deleteRedisPrefix, devNull, uniquePrefix, type BenchAccount } from './lib/setup.js';
 
 export interface TargetsReady {
@@ -46,6 +47,21 @@ const sandboxUrl = await sandbox.listen(0, '127.0.0.1');
 const templateId = sandbox.state.store.positions().find((p) => p.archived === null)!.id;
 
 const bridges: Record<'sqlite' | 'redis', RunningBridge> = {} as Record<'sqlite' | 'redis', RunningBridge>;
+/** Store calls the Redis bridge has made (each one round trip to Redis): the parent reads it around a run. */
+let redisStoreCalls = 0;
+const countCalls = (store: Store): Store =>
+  new Proxy(store, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target) as unknown;
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        // One id in 64 first derives with a leading "-" and is looked up once under that older rule
+        // (src/domain/interviewIds.ts): not the request path's own round trips, as in round-trips.test.ts.
+        if (!(prop === 'get' && String(args[0]).startsWith('interview:-'))) redisStoreCalls += 1;
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
 let account: BenchAccount | undefined;
 for (const kind of ['sqlite', 'redis'] as const) {
   const built = benchConfig({
@@ -57,7 +73,7 @@ for (const kind of ['sqlite', 'redis'] as const) {
     ...(account ? { account } : {}),
   });
   account = built.account;
-  bridges[kind] = await startBridge(built.config, { scheduler: false, logDestination: devNull() });
+  bridges[kind] = await startBridge(built.config, { scheduler: false, logDestination: devNull(), ...(kind === 'redis' ? { wrapStore: countCalls } : {}) });
 }
 const token = account!.token;
 templatesJson = await (await fetch(`${bridges.sqlite.url}/interview-templates`, { headers: { authorization: `Bearer ${token}` } })).text();
@@ -93,6 +109,7 @@ process.on('message', (m: unknown) => {
     const u = process.cpuUsage();
     process.send?.({ cpuMicros: u.user + u.system });
   }
+  if (m === 'storeCalls') process.send?.({ storeCalls: redisStoreCalls });
   if (m === 'stats') process.send?.({ stats: { graphqlRequests: sandbox.state.stats.requests, interviews: sandbox.state.store.all().length } });
 });
 process.on('disconnect', () => void stop());

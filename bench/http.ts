@@ -13,7 +13,7 @@ import { INVITE } from '../src/upstreams/hireflix/queries.js';
 import { runLoad, type AcRequest } from './lib/autocannon.js';
 import { isMain, runStandalone, table, type Section } from './lib/section.js';
 import { fmt, median, percentile } from './lib/stats.js';
-import { benchChild } from './lib/setup.js';
+import { benchChild, redisCommandsSoFar } from './lib/setup.js';
 import type { TargetsReady } from './http-targets.js';
 
 export interface HttpOptions {
@@ -94,10 +94,10 @@ async function throughput(name: string, url: string, o: HttpOptions, cpu: () => 
   return { rps: result.requests.total / result.duration, cpuUs: used / result.requests.total };
 }
 
-async function latency(name: string, url: string, request: AcRequest, o: HttpOptions, connections: number, rate: number): Promise<{ p50: number; p99: number; rps: number }> {
+async function latency(name: string, url: string, request: AcRequest, o: HttpOptions, connections: number, rate: number): Promise<{ p50: number; p99: number; rps: number; requests: number }> {
   const { result, samplesMs } = await runLoad({ url, connections, duration: o.seconds, overallRate: rate, requests: [request] });
   checkClean(name, result);
-  return { p50: percentile(samplesMs, 50), p99: percentile(samplesMs, 99), rps: result.requests.total / result.duration };
+  return { p50: percentile(samplesMs, 50), p99: percentile(samplesMs, 99), rps: result.requests.total / result.duration, requests: result.requests.total };
 }
 
 export async function startTargets(latencyMs: number) {
@@ -121,25 +121,25 @@ export async function startTargets(latencyMs: number) {
       child.once('exit', () => resolve());
       child.send('stop');
     });
-  return { ready, stop, pid: child.pid, cpuMicros: () => cpuOf(child) };
+  return { ready, stop, pid: child.pid, cpuMicros: () => ask(child, 'cpu', 'cpuMicros'), redisStoreCalls: () => ask(child, 'storeCalls', 'storeCalls') };
 }
 
-/** The targets process's CPU time so far, in µs. */
-function cpuOf(child: ChildProcess): Promise<number> {
+/** Asks the targets process for one figure: its CPU time so far (µs), or the Redis bridge's store calls so far. */
+function ask(child: ChildProcess, message: string, key: string): Promise<number> {
   return new Promise((resolve) => {
-    const on = (m: { cpuMicros?: number }) => {
-      if (m.cpuMicros === undefined) return;
+    const on = (m: Record<string, unknown>) => {
+      if (typeof m[key] !== 'number') return;
       child.off('message', on);
-      resolve(m.cpuMicros);
+      resolve(m[key]);
     };
     child.on('message', on);
-    child.send('cpu');
+    child.send(message);
   });
 }
 
 export async function runHttp(opts: Partial<HttpOptions> = {}): Promise<Section> {
   const o = { ...HTTP_DEFAULTS, ...opts };
-  const { ready: t, stop, cpuMicros } = await startTargets(o.latencyMs);
+  const { ready: t, stop, cpuMicros, redisStoreCalls } = await startTargets(o.latencyMs);
   try {
     const auth = { headers: { authorization: `Bearer ${t.token}` } };
     const templatesUrl = `${t.bridges.sqlite}/interview-templates`;
@@ -156,6 +156,8 @@ export async function runHttp(opts: Partial<HttpOptions> = {}): Promise<Section>
     const koaCpu: number[] = [];
     const templatesCpu: number[] = [];
     type Lat = Array<{ p50: number; p99: number; rps: number }>;
+    const createCommands: number[] = [];
+    const createRoundTrips: number[] = [];
     const lat: { sandbox: Lat; sqlite: Lat; redis: Lat } = { sandbox: [], sqlite: [], redis: [] };
     const burst: { sandbox: Lat; sqlite: Lat; redis: Lat } = { sandbox: [], sqlite: [], redis: [] };
     for (let round = 0; round < o.rounds; round++) {
@@ -174,7 +176,13 @@ export async function runHttp(opts: Partial<HttpOptions> = {}): Promise<Section>
       // bridge adds to one creation (Workable sends them one by one as recruiters act).
       lat.sandbox.push(await latency('sandbox invite', `${t.sandboxUrl}/me`, sandboxRequest(t), o, 1, o.steadyRate));
       lat.sqlite.push(await latency('POST /interviews (sqlite)', `${t.bridges.sqlite}/interviews`, bridgeRequest(t), o, 1, o.steadyRate));
-      lat.redis.push(await latency('POST /interviews (redis)', `${t.bridges.redis}/interviews`, bridgeRequest(t), o, 1, o.steadyRate));
+      const commandsBefore = await redisCommandsSoFar();
+      const callsBefore = await redisStoreCalls();
+      const redisRun = await latency('POST /interviews (redis)', `${t.bridges.redis}/interviews`, bridgeRequest(t), o, 1, o.steadyRate);
+      // Less the second reading's own INFO: every Redis command the creations caused (inside scripts and MULTI too).
+      createCommands.push(((await redisCommandsSoFar()) - commandsBefore - 1) / redisRun.requests);
+      createRoundTrips.push(((await redisStoreCalls()) - callsBefore) / redisRun.requests);
+      lat.redis.push(redisRun);
       // Ten connections: autocannon releases each second's requests together, so up to ten arrive at once and
       // queue for the CPU; shown for what it says about load, not as the target's measure.
       burst.sandbox.push(await latency('sandbox invite (bursts)', `${t.sandboxUrl}/me`, sandboxRequest(t), o, o.connections, o.rate));
@@ -205,6 +213,12 @@ ${table(
   ],
 )}
 
+Per new interview on Redis, over the one-connection run: **${fmt(median(createRoundTrips), 2)}** store round trips
+(the Redis bridge's Store calls, counted by a proxy in the targets process: the lock-and-read script, then the
+writes with the release in one MULTI/EXEC; the extra read one id in 64 costs, src/domain/interviewIds.ts, left out as in
+test/component/round-trips.test.ts) and
+**${fmt(median(createCommands), 1)}** Redis commands (INFO commandstats, commands inside the script and the MULTI counted one by one).
+
 ${table(
   ['POST, ' + o.connections + ' connections at ' + o.rate + ' req/s (bursts of up to ' + o.connections + ')', 'p50 ms', 'p99 ms', 'added p50 ms', 'added p99 ms'],
   [
@@ -234,6 +248,7 @@ ${o.rounds} rounds, targets alternated.
       title: '1. Request overhead',
       body,
       targets: [
+        { name: 'POST /interviews store round trips on Redis (request path)', goal: '<= 2', measured: fmt(median(createRoundTrips), 2), met: median(createRoundTrips) <= 2 },
         { name: 'GET /interview-templates throughput, info level with access log, compiled', goal: '>= 80 % of bare Koa', measured: `${fmt(ratioMedian * 100, 1)} % (CPU ${fmt(median(templatesCpu), 1)} vs ${fmt(median(koaCpu), 1)} µs per request)`, met: ratioMedian >= 0.8 },
         { name: 'POST /interviews added over the sandbox, Redis', goal: '<= 1 ms p50, <= 2.5 ms p99', measured: `${fmt(added('redis', 'p50'), 2)} ms p50, ${fmt(added('redis', 'p99'), 2)} ms p99`, met: added('redis', 'p50') <= 1 && added('redis', 'p99') <= 2.5 },
         { name: 'POST /interviews added p50 over the sandbox, SQLite', goal: '<= 1.5 ms', measured: `${fmt(added('sqlite', 'p50'), 2)} ms`, met: added('sqlite', 'p50') <= 1.5 },

@@ -20,7 +20,7 @@ import { createStore } from '../src/store/index.js';
 import type { Store } from '../src/store/types.js';
 import { seedInterviews } from './lib/seed.js';
 import { isMain, runStandalone, table, type Section } from './lib/section.js';
-import { benchConfig, countingStore, deleteRedisPrefix, productionLogger, REDIS_URL, uniquePrefix, type StoreKind } from './lib/setup.js';
+import { benchConfig, countingStore, deleteRedisPrefix, productionLogger, REDIS_URL, redisCommandsSoFar, uniquePrefix, type StoreKind } from './lib/setup.js';
 import { fmt, median } from './lib/stats.js';
 
 export type ChangeKind = 'finish' | 'start';
@@ -66,6 +66,8 @@ interface CycleResult {
   listing: number;
   storeOps: number;
   pollStoreOps: number;
+  /** INFO commandstats calls over the cycle (Redis only; NaN on SQLite). */
+  redisCommands: number;
 }
 
 const CYCLE_MS = 10 * 60_000;
@@ -111,6 +113,7 @@ async function scenario(kind: StoreKind, size: number, o: PollOptions, log: (s: 
         clock += 150_000;
         const before = { ...sandbox.state.stats.byOperation };
         const requestsBefore = sandbox.state.stats.requests;
+        const commandsBefore = kind === 'redis' ? await redisCommandsSoFar() : 0;
         counting.reset();
         const t0 = performance.now();
         const summary = await pollOnce(pollDeps, account);
@@ -124,6 +127,8 @@ async function scenario(kind: StoreKind, size: number, o: PollOptions, log: (s: 
           if (s.failed > 0) throw new Error(`${s.failed} reconciles failed`);
         }
         const t2 = performance.now();
+        // Less the first reading's own INFO; every command the cycle caused, those inside scripts and MULTI too.
+        const redisCommands = kind === 'redis' ? (await redisCommandsSoFar()) - commandsBefore - 1 : Number.NaN;
         if (summary.skipped) throw new Error(`poll skipped: ${summary.reason}`);
         const ops = sandbox.state.stats.byOperation;
         const delta = (name: string) => (ops[name] ?? 0) - (before[name] ?? 0);
@@ -138,6 +143,7 @@ async function scenario(kind: StoreKind, size: number, o: PollOptions, log: (s: 
           listing: delta('ListPositions') + delta('ChangedInterviews'),
           storeOps: counting.total(),
           pollStoreOps,
+          redisCommands,
         };
         if (cycle > 0) cycles.push(result);
         log(`  ${kind} ${fmt(size)} ${changeKind} cycle ${cycle}${cycle === 0 ? ' (warm-up)' : ''}: ${fmt(result.wallMs)} ms (poll ${fmt(result.pollMs)}), ${result.changes} changes, ${result.upstream} upstream requests (${result.listing} listing), ${fmt(result.storeOps)} store ops`);
@@ -175,6 +181,7 @@ export async function runPoll(opts: Partial<PollOptions> = {}, log: (s: string) 
           fmt(m((r) => r.upstream)),
           `${fmt(m((r) => r.pollStoreOps))} / ${fmt(m((r) => r.storeOps))}`,
           fmt(m((r) => r.storeOps / Math.max(1, r.changes)), 1),
+          kind === 'redis' ? fmt(m((r) => r.redisCommands)) : '-',
         ]);
         if (changeKind === 'finish' || !listingBySize.has(size)) listingBySize.set(size, [...(listingBySize.get(size) ?? []), m((r) => r.listing)]);
         if (kind === 'redis' && changeKind === 'finish') redisFinish.set(size, { wall: m((r) => r.wallMs), listing: m((r) => r.listing), upstream: m((r) => r.upstream), storeOps: m((r) => r.storeOps) });
@@ -196,7 +203,7 @@ export async function runPoll(opts: Partial<PollOptions> = {}, log: (s: string) 
   const changes = (n: number) => fmt(Math.min(n, o.changesPerCycle));
   const body = `
 ${table(
-  ['store', 'open interviews', 'change', 'changes listed', 'cycle wall s', 'poll s / reconcile s', 'listing requests', 'all upstream requests', 'store ops poll / cycle', 'store ops per change'],
+  ['store', 'open interviews', 'change', 'changes listed', 'cycle wall s', 'poll s / reconcile s', 'listing requests', 'all upstream requests', 'store ops poll / cycle', 'store ops per change', 'Redis commands per cycle'],
   rows,
 )}
 
@@ -217,7 +224,8 @@ interviews change upstream, whatever the number open (sizes: 10,000, 100,000 and
 renders the PDF report and queues a result; \`start\`: the candidate opened it, nothing to send), then
 \`pollOnce\` and \`reconcileDue\` (batch 200, concurrency 16: the defaults of \`reconcile\` in config/bridge.yaml) repeated until nothing is due.
 Wall time is pollOnce start to the last reconcile; store operations are counted by a proxy around the Store
-(every method call). Median of ${o.cycles} cycles after one warm-up cycle.
+(every method call); Redis commands are the server's INFO commandstats calls over the cycle (commands inside
+scripts and MULTI/EXEC counted one by one). Median of ${o.cycles} cycles after one warm-up cycle.
 `;
   return {
     title: '2. Poll-cycle scale',
