@@ -47,8 +47,8 @@ const sandboxUrl = await sandbox.listen(0, '127.0.0.1');
 const templateId = sandbox.state.store.positions().find((p) => p.archived === null)!.id;
 
 const bridges: Record<'sqlite' | 'redis', RunningBridge> = {} as Record<'sqlite' | 'redis', RunningBridge>;
-/** Store calls the Redis bridge has made (each one round trip to Redis): the parent reads it around a run. */
-let redisStoreCalls = 0;
+/** Store calls the Redis bridge has made (each one round trip to Redis), by method: the parent reads them around a run. */
+const redisStoreCalls: Record<string, number> = {};
 const countCalls = (store: Store): Store =>
   new Proxy(store, {
     get(target, prop) {
@@ -57,7 +57,7 @@ const countCalls = (store: Store): Store =>
       return (...args: unknown[]) => {
         // One id in 64 first derives with a leading "-" and is looked up once under that older rule
         // (src/domain/interviewIds.ts): not the request path's own round trips, as in round-trips.test.ts.
-        if (!(prop === 'get' && String(args[0]).startsWith('interview:-'))) redisStoreCalls += 1;
+        if (!(prop === 'get' && String(args[0]).startsWith('interview:-'))) redisStoreCalls[String(prop)] = (redisStoreCalls[String(prop)] ?? 0) + 1;
         return (v as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
@@ -109,7 +109,7 @@ process.on('message', (m: unknown) => {
     const u = process.cpuUsage();
     process.send?.({ cpuMicros: u.user + u.system });
   }
-  if (m === 'storeCalls') process.send?.({ storeCalls: redisStoreCalls });
+  if (m === 'storeCalls') process.send?.({ storeCalls: { ...redisStoreCalls } });
   if (m === 'stats') process.send?.({ stats: { graphqlRequests: sandbox.state.stats.requests, interviews: sandbox.state.store.all().length } });
 });
 process.on('disconnect', () => void stop());

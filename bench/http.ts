@@ -121,16 +121,22 @@ export async function startTargets(latencyMs: number) {
       child.once('exit', () => resolve());
       child.send('stop');
     });
-  return { ready, stop, pid: child.pid, cpuMicros: () => ask(child, 'cpu', 'cpuMicros'), redisStoreCalls: () => ask(child, 'storeCalls', 'storeCalls') };
+  return {
+    ready,
+    stop,
+    pid: child.pid,
+    cpuMicros: () => ask<number>(child, 'cpu', 'cpuMicros'),
+    redisStoreCalls: () => ask<Record<string, number>>(child, 'storeCalls', 'storeCalls'),
+  };
 }
 
-/** Asks the targets process for one figure: its CPU time so far (µs), or the Redis bridge's store calls so far. */
-function ask(child: ChildProcess, message: string, key: string): Promise<number> {
+/** Asks the targets process for one figure: its CPU time so far (µs), or the Redis bridge's store calls so far by method. */
+function ask<T>(child: ChildProcess, message: string, key: string): Promise<T> {
   return new Promise((resolve) => {
     const on = (m: Record<string, unknown>) => {
-      if (typeof m[key] !== 'number') return;
+      if (m[key] === undefined) return;
       child.off('message', on);
-      resolve(m[key]);
+      resolve(m[key] as T);
     };
     child.on('message', on);
     child.send(message);
@@ -158,6 +164,7 @@ export async function runHttp(opts: Partial<HttpOptions> = {}): Promise<Section>
     type Lat = Array<{ p50: number; p99: number; rps: number }>;
     const createCommands: number[] = [];
     const createRoundTrips: number[] = [];
+    const createCalls: string[] = [];
     const lat: { sandbox: Lat; sqlite: Lat; redis: Lat } = { sandbox: [], sqlite: [], redis: [] };
     const burst: { sandbox: Lat; sqlite: Lat; redis: Lat } = { sandbox: [], sqlite: [], redis: [] };
     for (let round = 0; round < o.rounds; round++) {
@@ -181,7 +188,14 @@ export async function runHttp(opts: Partial<HttpOptions> = {}): Promise<Section>
       const redisRun = await latency('POST /interviews (redis)', `${t.bridges.redis}/interviews`, bridgeRequest(t), o, 1, o.steadyRate);
       // Less the second reading's own INFO: every Redis command the creations caused (inside scripts and MULTI too).
       createCommands.push(((await redisCommandsSoFar()) - commandsBefore - 1) / redisRun.requests);
-      createRoundTrips.push(((await redisStoreCalls()) - callsBefore) / redisRun.requests);
+      // A request autocannon stopped waiting for at the end may still finish at the bridge: let it, then count
+      // per creation the bridge made (each new interview is one writeAllAndRelease).
+      await new Promise((r) => setTimeout(r, 500));
+      const callsAfter = await redisStoreCalls();
+      const made = (callsAfter.writeAllAndRelease ?? 0) - (callsBefore.writeAllAndRelease ?? 0);
+      const perMethod = Object.entries(callsAfter).map(([k, n]) => [k, (n - (callsBefore[k] ?? 0)) / Math.max(1, made)] as const).filter(([, n]) => n > 0);
+      createRoundTrips.push(perMethod.reduce((sum, [, n]) => sum + n, 0));
+      createCalls.push(perMethod.map(([k, n]) => `${k} ${fmt(n, 2)}`).join(', '));
       lat.redis.push(redisRun);
       // Ten connections: autocannon releases each second's requests together, so up to ten arrive at once and
       // queue for the CPU; shown for what it says about load, not as the target's measure.
@@ -218,6 +232,7 @@ Per new interview on Redis, over the one-connection run: **${fmt(median(createRo
 writes with the release in one MULTI/EXEC; the extra read one id in 64 costs, src/domain/interviewIds.ts, left out as in
 test/component/round-trips.test.ts) and
 **${fmt(median(createCommands), 1)}** Redis commands (INFO commandstats, commands inside the script and the MULTI counted one by one).
+Store calls per creation, by method, round by round: ${createCalls.map((c) => `(${c})`).join('; ')}.
 
 ${table(
   ['POST, ' + o.connections + ' connections at ' + o.rate + ' req/s (bursts of up to ' + o.connections + ')', 'p50 ms', 'p99 ms', 'added p50 ms', 'added p99 ms'],

@@ -56,8 +56,9 @@ const NOTES = `
   now costs four Redis round trips (lease and read past the interview lock in one script; the lock with the
   attempt log, entry, record and dead letter in one script; the settle's writes with the release in one
   MULTI/EXEC; the lease's release), down from about seventeen, and the pool no longer rescans its queue on
-  every settle. What still limits it, measured in this part: the bridge's own callback client with no store
-  behind it reaches only about a third of the plain client's rate (axios is 33 % of that client's CPU in a
+  every settle: the Redis drain went from about 10 % to about 20 % of the plain client. What still limits it,
+  measured in this part: the bridge's own callback client with no store behind it reaches only about a third
+  of the plain client's rate (axios is 33 % of that client's CPU in a
   profile; the contract's stack names axios), so 40 % of the plain client is out of reach for any store; the
   Redis drain reaches most of what its client alone allows. INFO commandstats counts every command inside a
   script and a MULTI (SET NX, EXISTS, MGET, each write, MULTI and EXEC themselves): the four round trips are
@@ -76,13 +77,15 @@ const NOTES = `
   payload to the record (score, grade, summary, details, links) and the PDF report's frozen input (about 1.9 KB,
   the answers the report shows, kept so the PDF always matches what Workable was sent); compressing those two
   values is the work left. The attempt log keeps the newest 50 attempts and expires 30 days after its last one.
-- **Poll (target 1,000,000 open interviews, 1,000 changes, under 5 s on Redis, flat across sizes).** Listing
-  requests follow the changes, not the open interviews (22 at every size), and so do all upstream requests
-  and store operations per cycle. The floor is the upstream: 2,022 requests at the sandbox's 20 ms, a finish's
-  two reads (the interview, then its share link) one after the other, at reconcile's concurrency of 16, is
-  2.5 s, plus 22 listing pages read one after another (0.44 s; sequential on purpose, so a poll never bursts
-  an unpublished rate limit). The poll now marks its hints 16 at a time and reconcile lists its next batch
-  before the last one has finished.
+- **Poll (target 1,000,000 open interviews, 1,000 changes, under 5 s on Redis, flat across sizes): met, with
+  little margin.** Listing requests follow the changes, not the open interviews (22 at every size), and so do
+  all upstream requests, store operations and Redis commands per cycle. The floor is the upstream: 2,022
+  requests at the sandbox's 20 ms, a finish's two reads (the interview, then its share link) one after the
+  other, at reconcile's concurrency of 16, is 2.5 s, plus 22 listing pages read one after another (0.44 s;
+  sequential on purpose, so a poll never bursts an unpublished rate limit). The sandbox runs in the bench's
+  process, so its own GraphQL execution (about 1 ms of CPU per request in a profile) is paid beside the
+  bridge's; a real upstream's is not. Done: the poll marks its hints 16 at a time, and reconcile lists its
+  next batch before the last one has finished.
 `;
 
 async function main(): Promise<void> {

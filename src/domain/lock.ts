@@ -83,6 +83,21 @@ export async function withLock<T>(store: Store, name: string, fn: () => Promise<
   }
 }
 
+/**
+ * Store.claimAndRead that gives the claim back when the call fails after the store may have taken it (a
+ * record that cannot be decoded, a reply lost at the command deadline): otherwise nobody would release it
+ * and the lock or lease would stay for its whole TTL. The release is a compare-and-delete, harmless when
+ * the claim was never taken; a failed release leaves it to its TTL.
+ */
+async function claimAndReadReleasing(store: Store, claim: string, owner: string, ttlMs: number, keys: readonly string[], guard?: string): ReturnType<NonNullable<Store['claimAndRead']>> {
+  try {
+    return await store.claimAndRead!(claim, owner, ttlMs, keys, guard);
+  } catch (err) {
+    await store.releaseClaim(claim, owner).catch(() => false);
+    throw err;
+  }
+}
+
 /** The store claim behind the lock `name` (withLock, withLockedRecord): for a guard that must find it free. */
 export function lockClaim(name: string): string {
   return `lock:${name}`;
@@ -121,7 +136,7 @@ export async function withLockedRecords<R>(
   let values: unknown[] | undefined;
   for (;;) {
     if (store.claimAndRead) {
-      const got = await store.claimAndRead(claim, owner, ttlMs, keys);
+      const got = await claimAndReadReleasing(store, claim, owner, ttlMs, keys);
       if (got.claimed) {
         values = got.values;
         break;
@@ -187,7 +202,7 @@ export async function withLease<T>(
   const owner = randomUUID();
   let first: LeaseRead | undefined;
   if (read && store.claimAndRead) {
-    const got = await store.claimAndRead(name, owner, ttlMs, read.keys, read.guard);
+    const got = await claimAndReadReleasing(store, name, owner, ttlMs, read.keys, read.guard);
     if (!got.claimed) return { ran: false };
     first = got.guarded ? { guarded: true } : { guarded: false, values: got.values ?? [] };
   } else if (!(await store.setIfAbsent(name, owner, ttlMs))) {

@@ -1,3 +1,4 @@
+import { getManySkipping, isRecordError } from '../store/records.js';
 import type { Store } from '../store/types.js';
 import { keys } from './keys.js';
 import { withLock } from './lock.js';
@@ -21,7 +22,11 @@ export type PurgeOutcome =
   /** A delivery attempt is in flight right now (only with force): try again in a minute. */
   | { kind: 'delivering'; record: InterviewRecord }
   /** Active after `olderThan` (retention job only). */
-  | { kind: 'recent'; record: InterviewRecord; lastActivity: number };
+  | { kind: 'recent'; record: InterviewRecord; lastActivity: number }
+  /** Its record cannot be read (corrupt, or from a newer bridge): kept unless forced. */
+  | { kind: 'unreadable'; reason: string }
+  /** Forced over an unreadable record: what is keyed by the id was deleted (a report expires on its own). */
+  | { kind: 'purged-by-key'; deleted: string[] };
 
 export interface PurgeOptions {
   /** Purge even a pending interview, or one whose result has not reached Workable (operator's choice). */
@@ -61,7 +66,18 @@ export async function purgeInterview(store: Store, id: string, opts: PurgeOption
     store,
     interviewLock(id),
     async (): Promise<PurgeOutcome> => {
-      const record = await store.get<InterviewRecord>(keys.interview(id));
+      let record: InterviewRecord | undefined;
+      try {
+        record = await store.get<InterviewRecord>(keys.interview(id));
+      } catch (err) {
+        if (!isRecordError(err)) throw err;
+        if (!opts.force || opts.olderThan !== undefined) return { kind: 'unreadable', reason: err.message };
+        // The operator's forced purge still deletes what it can find without the record.
+        const deleted: string[] = [];
+        for (const key of [attemptsKey(id), deadLetterKey(id), outboxKey(id), keys.interview(id)]) if (await store.delete(key)) deleted.push(key);
+        for (const index of INDEXES) await store.zrem(index, id);
+        return { kind: 'purged-by-key', deleted };
+      }
       if (!record) return { kind: 'missing' };
       const [entry, dead] = await Promise.all([store.get(outboxKey(id)), store.get<DeadLetter>(deadLetterKey(id))]);
       if (opts.olderThan !== undefined) {
@@ -93,12 +109,15 @@ export async function purgeInterview(store: Store, id: string, opts: PurgeOption
   );
 }
 
-/** Ids of the interviews whose candidate has this email (compared without regard to case); a full walk. */
-export async function interviewsByEmail(store: Store, email: string): Promise<string[]> {
+/**
+ * Ids of the interviews whose candidate has this email (compared without regard to case); a full walk.
+ * Records that cannot be read are not matched: their ids go to `unreadable` (the operator must look at them).
+ */
+export async function interviewsByEmail(store: Store, email: string, unreadable: string[] = []): Promise<string[]> {
   const wanted = email.trim().toLowerCase();
   const ids: string[] = [];
   for await (const page of store.scanKeys(keys.interview(''))) {
-    const records = await store.getMany<InterviewRecord>(page);
+    const records = await getManySkipping<InterviewRecord>(store, page, (key) => unreadable.push(key.slice(keys.interview('').length)));
     for (const r of records) if (r?.candidate?.email?.trim().toLowerCase() === wanted && !ids.includes(r.id)) ids.push(r.id);
   }
   return ids;

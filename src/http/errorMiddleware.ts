@@ -1,7 +1,7 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
 import { DomainError, type DomainErrorKind } from '../domain/errors.js';
-import { StoreSchemaError } from '../store/records.js';
+import { StoreRecordError, StoreSchemaError } from '../store/records.js';
 import { StoreUnavailableError } from '../store/types.js';
 import { UpstreamError } from '../upstreams/types.js';
 import { HttpError } from './errors.js';
@@ -47,6 +47,10 @@ export function toHttp(err: unknown): { status: number; message: string; headers
   if (err instanceof StoreSchemaError) {
     // A newer bridge wrote this record (docs/deploy.md, "Store schema and upgrades"): logged with the key and version.
     return { status: 503, message: 'Service temporarily unavailable: the store holds a record a newer bridge version wrote', headers: { 'Retry-After': '30' }, expected: false };
+  }
+  if (err instanceof StoreRecordError) {
+    // A corrupt or hand-edited record: logged with its key; the request can be retried once an operator fixed it.
+    return { status: 503, message: 'Service temporarily unavailable: a stored record cannot be read', headers: { 'Retry-After': '30' }, expected: false };
   }
   if (err instanceof StoreUnavailableError) {
     return { status: 503, message: 'Service temporarily unavailable: the bridge cannot reach its store', headers: { 'Retry-After': '5' }, expected: true };

@@ -4,6 +4,7 @@ import type { SettleDeps, Tally } from '../domain/delivery.js';
 import { keys } from '../domain/keys.js';
 import { lockClaim, withLease, withLock } from '../domain/lock.js';
 import { DUE_INDEX, interviewLock, outboxKey, type OutboxEntry } from '../domain/outbox.js';
+import { getManySkipping } from '../store/records.js';
 import { StoreUnavailableError } from '../store/types.js';
 import type { CallbackClient } from '../workable/callbackClient.js';
 
@@ -148,8 +149,18 @@ class DeliveryPool {
       const limit = Math.max(1, config.batchSize) + this.queued.size + this.inFlight.size + this.held.size;
       const due = await store.zrangeByScore(DUE_INDEX, this.now().getTime(), limit);
       const fresh = due.filter(({ member: id }) => !this.inFlight.has(id) && !this.queued.has(id) && !this.held.has(id));
-      const entries = await store.getMany<OutboxEntry>(fresh.map((d) => outboxKey(d.member)));
+      // An entry that cannot be read is held back until the next refresh that forgets (and logged), instead of
+      // pausing all delivery: the others go on.
+      const unreadable = new Set<string>();
+      const entries = await getManySkipping<OutboxEntry>(store, fresh.map((d) => outboxKey(d.member)), (key, err) => {
+        unreadable.add(key);
+        this.deps.logger?.error({ key, err: err.message }, 'delivery skipped an outbox entry it cannot read');
+      });
       fresh.forEach(({ member: id }, i) => {
+        if (unreadable.has(outboxKey(id))) {
+          this.held.add(id);
+          return;
+        }
         const host = hostOf(entries[i]?.callbackUrl ?? '');
         const ids = this.waiting.get(host);
         if (ids) ids.push(id);
@@ -247,7 +258,9 @@ export function startDeliveryWorker(deps: DeliverDueDeps, now: () => Date, inter
 async function deliverOne(deps: DeliverDueDeps, id: string, now: () => Date, onAttempt: () => void): Promise<Tally> {
   const { store, config } = deps;
   // On Redis the lease and the first read are one call, made only while nobody holds the interview lock.
-  const firstRead = { keys: [outboxKey(id)], guard: lockClaim(interviewLock(id)) };
+  // The record is read too, though only the settle uses it: one that cannot be read stops the delivery
+  // before the PUT (the settle could not record it, and the PUT would repeat on every run).
+  const firstRead = { keys: [outboxKey(id), keys.interview(id)], guard: lockClaim(interviewLock(id)) };
   const run = await withLease(store, keys.lease.deliver(id), config.leaseMs, async (first): Promise<Tally> => {
     // Read while the interview lock is free: if a holder (say a replica killed mid-reconcile) keeps it, give up
     // now, before the PUT, rather than send and then be unable to record it, which would send it again and
@@ -255,7 +268,7 @@ async function deliverOne(deps: DeliverDueDeps, id: string, now: () => Date, onA
     const entry =
       first && !first.guarded
         ? (first.values[0] as OutboxEntry | undefined)
-        : await withLock(store, interviewLock(id), () => store.get<OutboxEntry>(outboxKey(id)), { mustRelease: true });
+        : await withLock(store, interviewLock(id), async () => (await store.getMany<OutboxEntry>([outboxKey(id), keys.interview(id)]))[0], { mustRelease: true });
     if (entry === undefined) {
       // An index member without an entry: a crash between two writes, or another replica finished it.
       await withLock(store, interviewLock(id), async () => {

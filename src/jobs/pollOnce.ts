@@ -1,6 +1,7 @@
 import type { AccountConfig } from '../config/types.js';
 import { keys } from '../domain/keys.js';
 import type { InterviewRecord } from '../domain/types.js';
+import { isRecordError } from '../store/records.js';
 import type { Store } from '../store/types.js';
 import type { ChangeHint, Upstream } from '../upstreams/types.js';
 import { markForReconcile, recordsForHint } from '../domain/hints.js';
@@ -13,6 +14,7 @@ export interface PollDeps {
   overlapMs: number;
   initialLookbackMs: number;
   leaseMs?: number;
+  logger?: { warn(obj: object, msg: string): void };
 }
 
 export type PollSummary =
@@ -78,7 +80,15 @@ export async function pollOnce(deps: PollDeps, account: AccountConfig): Promise<
     // A few hints at a time: each costs a few store round trips (its records, its followers, the mark), which
     // one after another made most of a poll's time. The first failure stops the rest and fails the poll.
     await eachAtMost(HINT_CONCURRENCY, hints, async (hint) => {
-      const records = await recordsForHint(deps.store, account.id, hint);
+      let records;
+      try {
+        records = await recordsForHint(deps.store, account.id, hint);
+      } catch (err) {
+        // A record that cannot be read (corrupt, or from a newer bridge) loses this hint, not the poll.
+        if (!isRecordError(err)) throw err;
+        deps.logger?.warn({ accountId: account.id, upstreamId: hint.upstreamId, err: err.message }, 'poll skipped a change: its record cannot be read');
+        return;
+      }
       if (records.length === 0) return;
       known++;
       for (const record of records) if (mayBeNews(record, hint, deps.overlapMs)) await markForReconcile(deps, record.id, started);

@@ -30,6 +30,8 @@ export async function reconcileDue(deps: ReconcileDeps, opts: { batchSize: numbe
   const batch = Math.max(1, opts.batchSize);
   const summary: ReconcileDueSummary = { reconciled: 0, enqueued: 0, failed: 0, skipped: 0 };
   const seen = new Set<string>();
+  /** Hints of this run that may still be listed (in progress, or skipped): a listing passes over them. */
+  let listable = 0;
   const due: Array<{ member: string; score: number }> = [];
   let listings = 0;
   let more = true;
@@ -37,11 +39,13 @@ export async function reconcileDue(deps: ReconcileDeps, opts: { batchSize: numbe
   let failure: { err: unknown } | undefined;
   const list = async (): Promise<void> => {
     listings++;
-    const found = await deps.store.zrangeByScore(keys.reconcileIndex, now.getTime(), batch + seen.size);
-    more = found.length >= batch + seen.size && listings < MAX_LISTINGS_PER_RUN;
+    const limit = batch + listable;
+    const found = await deps.store.zrangeByScore(keys.reconcileIndex, now.getTime(), limit);
+    more = found.length >= limit && listings < MAX_LISTINGS_PER_RUN;
     for (const hint of found) {
       if (seen.has(hint.member)) continue;
       seen.add(hint.member);
+      listable++;
       due.push(hint);
     }
   };
@@ -69,12 +73,17 @@ export async function reconcileDue(deps: ReconcileDeps, opts: { batchSize: numbe
           summary.reconciled++;
           if (outcome.kind === 'enqueued') summary.enqueued++;
           // Compare-and-remove in one store call: a hint that lands between a read and a remove would be lost.
+          // (A hint re-scored meanwhile stays, at a score after this run's listing bound.)
           await deps.store.zremIfScore(keys.reconcileIndex, id, score);
+          listable--;
         } catch (err) {
           summary.failed++;
           const wait = err instanceof UpstreamError && err.retryAfterMs ? Math.max(err.retryAfterMs, RETRY_MS) : RETRY_MS;
           deps.logger.warn({ interviewId: id, err, retryInMs: wait }, 'reconcile failed; will retry');
-          if ((await deps.store.zscore(keys.reconcileIndex, id)) === score) await deps.store.zadd(keys.reconcileIndex, id, now.getTime() + wait);
+          // From now, not from the run's start: a long run must not schedule the retry in the past.
+          if ((await deps.store.zscore(keys.reconcileIndex, id)) === score) await deps.store.zadd(keys.reconcileIndex, id, deps.now().getTime() + wait);
+          // Moved past this run's listing bound, by us or by a newer hint.
+          listable--;
         }
       });
       if (!run.ran) summary.skipped++;

@@ -2,6 +2,7 @@ import { keys } from '../domain/keys.js';
 import { LockBusyError, withLease } from '../domain/lock.js';
 import { isFinished, lastActivity, purgeInterview } from '../domain/purge.js';
 import type { InterviewRecord } from '../domain/types.js';
+import { getManySkipping } from '../store/records.js';
 import { StoreUnavailableError, type Store } from '../store/types.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -24,6 +25,8 @@ export interface RetentionSummary {
   purged: number;
   keptUndelivered: number;
   failed: number;
+  /** Records that could not be read (corrupt, or from a newer bridge): left in place and logged. */
+  unreadable: number;
   cutoff?: string;
 }
 
@@ -35,12 +38,16 @@ export interface RetentionSummary {
  * whose result Workable has not yet accepted is kept, and looked at again on the next run.
  */
 export async function retentionSweep(deps: RetentionDeps): Promise<RetentionSummary> {
-  const summary: RetentionSummary = { skipped: false, scanned: 0, purged: 0, keptUndelivered: 0, failed: 0 };
+  const summary: RetentionSummary = { skipped: false, scanned: 0, purged: 0, keptUndelivered: 0, failed: 0, unreadable: 0 };
   const run = await withLease(deps.store, LEASE, deps.leaseMs ?? 3600_000, async (): Promise<RetentionSummary> => {
     const cutoff = deps.now().getTime() - deps.days * DAY_MS;
     summary.cutoff = new Date(cutoff).toISOString();
     for await (const page of deps.store.scanKeys(keys.interview(''))) {
-      const records = await deps.store.getMany<InterviewRecord>(page);
+      // A record that cannot be read is reported and left; the sweep goes on with the others.
+      const records = await getManySkipping<InterviewRecord>(deps.store, page, (key, err) => {
+        summary.unreadable++;
+        deps.logger?.warn({ job: 'retention', key, err: err.message }, 'retention skipped a record it cannot read');
+      });
       for (const record of records) {
         if (!record) continue;
         summary.scanned++;
@@ -57,7 +64,7 @@ export async function retentionSweep(deps: RetentionDeps): Promise<RetentionSumm
         }
       }
     }
-    if (summary.purged > 0 || summary.keptUndelivered > 0) deps.logger?.info({ job: 'retention', ...summary }, 'retention sweep');
+    if (summary.purged > 0 || summary.keptUndelivered > 0 || summary.unreadable > 0) deps.logger?.info({ job: 'retention', ...summary }, 'retention sweep');
     return summary;
   });
   return run.ran ? run.value : { ...summary, skipped: true };

@@ -154,7 +154,7 @@ export class Scheduler implements JobRunner {
     for (const account of c.accounts()) {
       if (accountId && account.id !== accountId) continue;
       try {
-        const s = await pollOnce({ store: c.store, upstreamFor: c.upstreamFor, now: c.now, overlapMs: c.config.poller.overlapMs, initialLookbackMs: c.config.poller.initialLookbackMs }, account);
+        const s = await pollOnce({ store: c.store, upstreamFor: c.upstreamFor, now: c.now, overlapMs: c.config.poller.overlapMs, initialLookbackMs: c.config.poller.initialLookbackMs, logger: c.logger }, account);
         if (s.skipped) c.logger.info({ job: 'poll', ...s }, 'poll skipped');
         else c.logger.info({ job: 'poll', ...s }, 'poll cycle');
         if (s.skipped) c.metrics.poll(account.id, 'skipped');

@@ -3,7 +3,7 @@
  * the backend's own `run` (its failure mapping and deadline), so callers see StoreUnavailableError alike.
  */
 import type { Keyv } from 'keyv';
-import { packRecord, unpackRecord } from './records.js';
+import { packRecord, parseStored, unpackRecord } from './records.js';
 import type { StoreWrite } from './types.js';
 
 /**
@@ -34,7 +34,7 @@ export function encodeRecord(key: string, value: unknown, ttlMs: number | undefi
 /** The value of a record as encodeRecord wrote it (keyv's format), or undefined when absent or expired. */
 export function decodeRecord<T>(key: string, text: string | null | undefined, now = Date.now()): T | undefined {
   if (text === null || text === undefined) return undefined;
-  const parsed = JSON.parse(text) as { value?: unknown; expires?: number | null };
+  const parsed = parseStored(key, text) as { value?: unknown; expires?: number | null };
   if (typeof parsed.expires === 'number' && parsed.expires <= now) return undefined;
   return unpackRecord(key, parsed.value) as T | undefined;
 }

@@ -9,12 +9,19 @@
  *
  * Reads accept both versions, so records written by earlier bridges load unchanged; any write of an
  * interview writes version 2, so a record is migrated the next time the bridge changes it. A value from a
- * newer version than this code knows is refused (StoreSchemaError) rather than misread.
+ * newer version than this code knows is refused (StoreSchemaError) rather than misread, and so is a value
+ * that is not what any version writes (StoreRecordError: not JSON, or a version 2 record of the wrong shape).
+ * Both are errors of one record, not of the store: callers that walk many records skip the one and go on.
  *
- * Both backends apply this below their API (get/getMany/set/writeAll/claimAndGet), so callers see
- * InterviewRecord either way. docs/operations.md ("Store schema") says what an upgrade across versions means.
+ * Fields: version 2 knows the fields below by their short names; a field of the record this code does not
+ * know is kept under `x` by its own name. A new field is added to both lists (and to unpackInterview) with a
+ * new short name, which an older version 2 reader would drop on its next write: so adding one bumps `v`.
+ *
+ * Both backends apply this below their API (get/getMany/set/writeAll/claimAndRead), so callers see
+ * InterviewRecord either way. docs/deploy.md ("Store schema and upgrades") says what an upgrade across versions means.
  */
 import type { InterviewRecord } from '../domain/types.js';
+import type { Store } from './types.js';
 
 /** The newest layout this code writes. */
 export const STORE_SCHEMA_VERSION = 2;
@@ -32,6 +39,43 @@ export class StoreSchemaError extends Error {
   }
 }
 
+/** A stored value that no version of the bridge writes (corrupt, or edited by hand): this record only. */
+export class StoreRecordError extends Error {
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
+    super(`record ${key} cannot be read: ${reason}`);
+    this.name = 'StoreRecordError';
+  }
+}
+
+/** An error about one stored record (its version or its shape), as opposed to the store being unavailable. */
+export function isRecordError(err: unknown): err is StoreSchemaError | StoreRecordError {
+  return err instanceof StoreSchemaError || err instanceof StoreRecordError;
+}
+
+/** JSON.parse of a stored text; text that is not JSON is a StoreRecordError of `key`. */
+export function parseStored(key: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new StoreRecordError(key, 'not JSON');
+  }
+}
+
+/** What a backend's keyv deserializer gives for text that is not JSON; unpackRecord turns it into the key's StoreRecordError. */
+export const NOT_JSON: unique symbol = Symbol('stored text that is not JSON');
+
+/** keyv's deserializer for both backends: JSON, or {value: NOT_JSON} (keyv itself has no key to report). */
+export function deserializeStored<T>(text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return { value: NOT_JSON } as T;
+  }
+}
+
 /** Packs a value for `key` into what the store keeps. */
 export function packRecord(key: string, value: unknown): unknown {
   if (key.startsWith(INTERVIEW_PREFIX) && isInterview(value)) return packInterview(value);
@@ -40,11 +84,13 @@ export function packRecord(key: string, value: unknown): unknown {
 
 /** The value a caller wrote for `key`, from what the store keeps (either version). */
 export function unpackRecord(key: string, stored: unknown): unknown {
+  if (stored === NOT_JSON) throw new StoreRecordError(key, 'not JSON');
   if (stored === undefined || stored === null || !key.startsWith(INTERVIEW_PREFIX) || typeof stored !== 'object') return stored;
   const version = (stored as { v?: unknown }).v;
   if (version === undefined) return stored; // version 1: the record as it was built
-  if (version === 2) return unpackInterview(key.slice(INTERVIEW_PREFIX.length), stored as PackedInterview);
-  throw new StoreSchemaError(key, version);
+  if (version === 2) return unpackInterview(key.slice(INTERVIEW_PREFIX.length), checkPacked(key, stored as Record<string, unknown>));
+  if (typeof version === 'number' && Number.isInteger(version) && version > STORE_SCHEMA_VERSION) throw new StoreSchemaError(key, version);
+  throw new StoreRecordError(key, `unknown schema version ${JSON.stringify(version)}`);
 }
 
 function isInterview(value: unknown): value is InterviewRecord {
@@ -95,6 +141,30 @@ function stamp(iso: string): Stamp {
 
 function iso(s: Stamp): string {
   return typeof s === 'number' ? new Date(s).toISOString() : s;
+}
+
+const isStamp = (s: unknown): boolean => (typeof s === 'number' && Number.isFinite(new Date(s).getTime())) || typeof s === 'string';
+const isText = (s: unknown): boolean => typeof s === 'string';
+const isObject = (o: unknown): boolean => typeof o === 'object' && o !== null && !Array.isArray(o);
+
+/** A version 2 value has the shape packInterview writes, or it is refused (never decoded into a wrong record). */
+function checkPacked(key: string, p: Record<string, unknown>): PackedInterview {
+  const bad = (what: string): never => {
+    throw new StoreRecordError(key, `version 2 record with ${what}`);
+  };
+  for (const f of ['a', 'u', 't', 'jt', 'c'] as const) if (!isText(p[f])) bad(`no text field "${f}"`);
+  const people = p.p;
+  if (!Array.isArray(people) || people.length < 3 || people.length > 4 || !people.every(isText)) bad('a candidate that is not 3 or 4 texts');
+  for (const f of ['ca', 'ua'] as const) if (!isStamp(p[f])) bad(`no timestamp "${f}"`);
+  for (const f of ['da', 'cs', 'e', 'ue'] as const) if (p[f] !== undefined && !isStamp(p[f])) bad(`a bad timestamp "${f}"`);
+  for (const f of ['ui', 'tn', 'j', 'pn', 'cu', 'dh', 'rp'] as const) if (p[f] !== undefined && !isText(p[f])) bad(`a field "${f}" that is not text`);
+  if (p.ph !== undefined && p.ph !== 'inviting') bad('an unknown phase');
+  if (p.r !== undefined && !(isObject(p.r) && isText((p.r as { status?: unknown }).status))) bad('a result without a status');
+  for (const f of ['pf', 'x'] as const) if (p[f] !== undefined && !isObject(p[f])) bad(`a field "${f}" that is not an object`);
+  const share = p.s;
+  if (share !== undefined && !(Array.isArray(share) && isText(share[0]) && isStamp(share[1]) && (share[2] === undefined || typeof share[2] === 'number'))) bad('a bad share link');
+  if (p.f !== undefined && p.f !== 1) bad('a bad final flag');
+  return p as unknown as PackedInterview;
 }
 
 const KNOWN = new Set<string>([
@@ -172,4 +242,29 @@ export function unpackInterview(id: string, p: PackedInterview): InterviewRecord
     ...(p.f ? { final: true } : {}),
   };
   return r;
+}
+
+/**
+ * getMany for a walk over many records (retention, purge by e-mail, a poll's hints, the delivery listing):
+ * one record that cannot be read (isRecordError) is reported to `onBad` and given as undefined, instead of
+ * failing the whole page. A store outage still rejects. Never for a read that decides a write of that record.
+ */
+export async function getManySkipping<T>(store: Pick<Store, 'get' | 'getMany'>, keys: string[], onBad: (key: string, err: Error) => void): Promise<Array<T | undefined>> {
+  try {
+    return await store.getMany<T>(keys);
+  } catch (err) {
+    if (!isRecordError(err)) throw err;
+  }
+  // Some record in the page is unreadable: read them one by one to find it and keep the others.
+  const out: Array<T | undefined> = [];
+  for (const key of keys) {
+    try {
+      out.push(await store.get<T>(key));
+    } catch (err) {
+      if (!isRecordError(err)) throw err;
+      onBad(key, err);
+      out.push(undefined);
+    }
+  }
+  return out;
 }

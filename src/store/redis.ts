@@ -10,7 +10,7 @@ import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { DeserializedData } from 'keyv';
 import { StoreUnavailableError, type ClaimRead, type Store, type StoreWrite } from './types.js';
-import { StoreSchemaError } from './records.js';
+import { deserializeStored, isRecordError } from './records.js';
 import { checkScore, checkWrites, decodeRecord, encodeRecord, KeyvRecords, normalizeTtl } from './keyvStore.js';
 
 const BACKEND = 'redis';
@@ -108,7 +108,7 @@ export class RedisStore extends KeyvRecords implements Store {
     try {
       return await Promise.race([fn(), deadline]);
     } catch (error) {
-      if (error instanceof StoreUnavailableError || error instanceof StoreSchemaError || error instanceof TypeError || error instanceof RangeError) throw error;
+      if (error instanceof StoreUnavailableError || isRecordError(error) || error instanceof TypeError || error instanceof RangeError) throw error;
       throw new StoreUnavailableError(BACKEND, error);
     } finally {
       clearTimeout(timer);
@@ -330,7 +330,7 @@ export async function openRedisStore(opts: RedisStoreOptions): Promise<RedisStor
     useKeyPrefix: false,
     throwOnErrors: true,
     serialize: (data) => JSON.stringify(data),
-    deserialize: <Value>(text: string) => JSON.parse(text) as DeserializedData<Value>,
+    deserialize: <Value>(text: string) => deserializeStored<DeserializedData<Value>>(text),
   });
 
   await firstAttempt(client, connectTimeoutMs);

@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { KeyvSqlite } from '@keyv/sqlite';
 import { Keyv } from 'keyv';
 import type { DeserializedData } from 'keyv';
-import { StoreSchemaError } from './records.js';
+import { deserializeStored, isRecordError } from './records.js';
 import { checkScore, checkWrites, encodeRecord, KeyvRecords, normalizeTtl } from './keyvStore.js';
 import type { SqliteSynchronous } from '../config/types.js';
 import { StoreUnavailableError, type Store, type StoreWrite } from './types.js';
@@ -57,7 +57,7 @@ export class SqliteStore extends KeyvRecords implements Store {
     const keyv = new Keyv<unknown>(adapter, {
       namespace: undefined,
       serialize: (data) => JSON.stringify(data),
-      deserialize: <Value>(text: string) => JSON.parse(text) as DeserializedData<Value>,
+      deserialize: <Value>(text: string) => deserializeStored<DeserializedData<Value>>(text),
       throwOnErrors: true,
     });
     const store = new SqliteStore(adapter, keyv);
@@ -91,7 +91,7 @@ export class SqliteStore extends KeyvRecords implements Store {
     try {
       return await fn();
     } catch (error) {
-      if (error instanceof StoreUnavailableError || error instanceof StoreSchemaError || error instanceof TypeError || error instanceof RangeError) throw error;
+      if (error instanceof StoreUnavailableError || isRecordError(error) || error instanceof TypeError || error instanceof RangeError) throw error;
       throw new StoreUnavailableError(BACKEND, error);
     } finally {
       this.#inFlight -= 1;
@@ -142,7 +142,7 @@ export class SqliteStore extends KeyvRecords implements Store {
         throw error;
       }
     } catch (error) {
-      if (error instanceof StoreUnavailableError || error instanceof StoreSchemaError || error instanceof TypeError || error instanceof RangeError) throw error;
+      if (error instanceof StoreUnavailableError || isRecordError(error) || error instanceof TypeError || error instanceof RangeError) throw error;
       throw new StoreUnavailableError(BACKEND, error);
     } finally {
       this.#exclusive = undefined;

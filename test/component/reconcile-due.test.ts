@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import { keys } from '../../src/domain/keys.js';
 import type { InterviewRecord } from '../../src/domain/types.js';
+import { overrideStore } from '../support/overrideStore.js';
 import { STORE_KINDS, call, createThroughBridge, startHarness, type Harness } from '../support/harness.js';
 
 for (const kind of STORE_KINDS) {
@@ -14,8 +15,20 @@ for (const kind of STORE_KINDS) {
     this.timeout(30_000);
     let h: Harness;
     let templateId: string;
+    const limits: number[] = [];
     before(async () => {
-      h = await startHarness(kind, { webhooks: false, bridgeYaml: 'reconcile: { batch_size: 2, concurrency: 2 }' });
+      h = await startHarness(kind, {
+        webhooks: false,
+        bridgeYaml: 'reconcile: { batch_size: 2, concurrency: 2 }',
+        // Every listing of the reconcile index, by the limit it asked for.
+        wrapStore: (store) =>
+          overrideStore(store, {
+            zrangeByScore: (index, max, limit) => {
+              if (index === keys.reconcileIndex) limits.push(limit);
+              return store.zrangeByScore(index, max, limit);
+            },
+          }),
+      });
       const t = await call(`${h.url}/interview-templates`, { token: h.acme.token });
       templateId = (t.body as { interview_templates: Array<{ id: string }> }).interview_templates[0]!.id;
     });
@@ -31,8 +44,12 @@ for (const kind of STORE_KINDS) {
       expect(await store.setIfAbsent(keys.lease.reconcile(held), 'another-replica', 60_000)).to.equal(true);
       for (const [i, c] of created.entries()) await store.zadd(keys.reconcileIndex, c.id, i);
 
+      limits.length = 0;
       const summary = await h.bridge.scheduler.reconcileNow();
       expect(summary).to.deep.equal({ reconciled: 6, enqueued: 6, failed: 0, skipped: 1 });
+      // A listing asks for a batch beyond the hints still listed (in progress, or the skipped one), never more.
+      expect(limits.length).to.be.within(4, 6);
+      expect(Math.max(...limits), `limits ${limits.join(',')}`).to.be.at.most(2 + 2 + 1);
       for (const c of created.slice(0, 6)) {
         expect((await store.get<InterviewRecord>(keys.interview(c.id)))!.current.status, c.id).to.equal('completed');
         expect(await store.zscore(keys.reconcileIndex, c.id)).to.equal(undefined);

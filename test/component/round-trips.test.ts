@@ -97,7 +97,7 @@ for (const kind of ['redis', 'sqlite'] as const) {
       expect(summary).to.include({ attempted: 1, delivered: 1 });
       expect(receiver.hits('/cb/rt-delivery')).to.have.length(1);
       if (kind === 'redis') expect(calls).to.deep.equal(['zrangeByScore', 'getMany', 'claimAndRead', 'claimAndRead', 'writeAllAndRelease', 'releaseClaim']);
-      else expect(calls).to.deep.equal(['zrangeByScore', 'getMany', 'setIfAbsent', 'setIfAbsent', 'get', 'releaseClaim', 'setIfAbsent', 'getMany', 'writeAllAndRelease', 'releaseClaim']);
+      else expect(calls).to.deep.equal(['zrangeByScore', 'getMany', 'setIfAbsent', 'setIfAbsent', 'getMany', 'releaseClaim', 'setIfAbsent', 'getMany', 'writeAllAndRelease', 'releaseClaim']);
       const record = await h.bridge.container.store.get<{ deliveredHash?: string }>(keys.interview(id));
       expect(record?.deliveredHash).to.be.a('string');
     });

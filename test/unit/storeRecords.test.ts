@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import type { InterviewRecord } from '../../src/domain/types.js';
-import { packRecord, StoreSchemaError, unpackRecord } from '../../src/store/records.js';
+import { deserializeStored, NOT_JSON, packRecord, StoreRecordError, StoreSchemaError, unpackRecord } from '../../src/store/records.js';
 
 const ID = 'rJ3qEQW5CeC7fKm0P1WLdQ';
 const KEY = `interview:${ID}`;
@@ -99,5 +99,37 @@ describe('store schema: interview records', () => {
 
   it('refuses a version it does not know instead of misreading it', () => {
     expect(() => unpackRecord(KEY, { v: 3, a: 'x' })).to.throw(StoreSchemaError, /schema version 3.*upgrade/);
+  });
+});
+
+describe('store schema: values no version writes', () => {
+  const v2 = () => JSON.parse(JSON.stringify(packRecord(KEY, pending()))) as Record<string, unknown>;
+  const cases: Array<[string, (p: Record<string, unknown>) => void, RegExp]> = [
+    ['a candidate that is a string', (p) => (p.p = 'Alice'), /candidate that is not 3 or 4 texts/],
+    ['no candidate', (p) => delete p.p, /candidate/],
+    ['a candidate with a number', (p) => (p.p = ['A', 'B', 7]), /candidate/],
+    ['a timestamp out of range', (p) => (p.ca = 1e20), /timestamp "ca"/],
+    ['no account', (p) => delete p.a, /text field "a"/],
+    ['unknown fields that are an array', (p) => (p.x = [1, 2]), /"x" that is not an object/],
+    ['a result without a status', (p) => (p.r = { score: 1 }), /result without a status/],
+    ['a bad share link', (p) => (p.s = ['u']), /share link/],
+    ['an unknown phase', (p) => (p.ph = 'invited'), /unknown phase/],
+  ];
+  for (const [what, spoil, message] of cases) {
+    it(`refuses a version 2 record with ${what} (StoreRecordError, never a wrong record)`, () => {
+      const p = v2();
+      spoil(p);
+      expect(() => unpackRecord(KEY, p)).to.throw(StoreRecordError, message);
+    });
+  }
+
+  it('a version that is not a whole number is corrupt, not newer', () => {
+    for (const v of ['2', null, 2.5, -1, 1]) expect(() => unpackRecord(KEY, { ...v2(), v }), String(v)).to.throw(StoreRecordError, /unknown schema version/);
+    expect(() => unpackRecord(KEY, { ...v2(), v: 7 })).to.throw(StoreSchemaError);
+  });
+
+  it('text that is not JSON is a record error of its key, for any family', () => {
+    expect(() => unpackRecord(`outbox:${ID}`, NOT_JSON)).to.throw(StoreRecordError, new RegExp(`record outbox:${ID} cannot be read: not JSON`));
+    expect(deserializeStored('{"value":')).to.deep.equal({ value: NOT_JSON });
   });
 });

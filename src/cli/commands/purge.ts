@@ -21,6 +21,7 @@ const WHY: Record<string, string> = {
   pending: 'still pending upstream: a result may yet come; --force purges it anyway (Workable then never gets one)',
   undelivered: 'its result has not reached Workable yet; --force purges it anyway (the result is then never sent)',
   delivering: 'a delivery to Workable is in flight right now; try again in a minute',
+  unreadable: 'its record cannot be read (corrupt, or written by a newer bridge), so it cannot be matched or checked; --force with --interview deletes it and its delivery records by key',
 };
 
 /** `purge`: an operator deletes one candidate's data on request (right to erasure). */
@@ -60,9 +61,12 @@ Examples:
     const [{ loadConfig, withStore }, { interviewsByEmail, purgeInterview }] = await Promise.all([import('../context.js'), import('../../domain/purge.js')]);
     const config = loadConfig(args.io.env);
     const rows = await withStore(config, async (store) => {
-      const ids = id !== undefined ? [id] : await interviewsByEmail(store, email!);
+      const unreadable: string[] = [];
+      const ids = id !== undefined ? [id] : await interviewsByEmail(store, email!, unreadable);
       const out: Row[] = [];
       for (const one of ids) out.push(toRow(one, await purgeInterview(store, one, { force: flag(args, 'force') })));
+      // An erasure must be complete: a record that could not be read may be this candidate's.
+      for (const one of unreadable) out.push({ interviewId: one, outcome: 'unreadable' });
       return out;
     });
     // Masked like every e-mail address the CLI prints, even the one typed in.
@@ -73,17 +77,20 @@ Examples:
       for (const r of rows) {
         if (r.outcome === 'purged') {
           args.io.out(`purged ${r.interviewId} (account ${r.accountId}, ${r.status}): ${r.deleted!.length} record(s) deleted, index entries removed`);
+        } else if (r.outcome === 'purged-by-key') {
+          args.io.out(`purged ${r.interviewId} by key (its record could not be read): ${r.deleted!.length} record(s) deleted, index entries removed; a PDF report, if any, expires on its own`);
         } else args.io.err(`kept "${r.interviewId}": ${WHY[r.outcome] ?? r.outcome}`);
       }
       const upstreams = [...new Set(rows.filter((r) => r.outcome === 'purged').map((r) => `${r.upstream} ${r.upstreamId ?? '(never invited)'}`))];
       if (upstreams.length > 0) args.io.out(`The upstream keeps its own copy; delete the candidate there too: ${upstreams.join(', ')}`);
     }
-    return rows.every((r) => r.outcome === 'purged') ? EXIT_OK : EXIT_FAILED;
+    return rows.every((r) => r.outcome === 'purged' || r.outcome === 'purged-by-key') ? EXIT_OK : EXIT_FAILED;
   },
 };
 
 function toRow(interviewId: string, o: PurgeOutcome): Row {
-  if (o.kind === 'missing') return { interviewId, outcome: o.kind };
+  if (o.kind === 'missing' || o.kind === 'unreadable') return { interviewId, outcome: o.kind };
+  if (o.kind === 'purged-by-key') return { interviewId, outcome: o.kind, deleted: o.deleted };
   const base: Row = { interviewId, outcome: o.kind, accountId: o.record.accountId, upstream: o.record.upstream, upstreamId: o.record.upstreamId, status: o.record.current.status };
   return o.kind === 'purged' ? { ...base, deleted: o.deleted } : base;
 }

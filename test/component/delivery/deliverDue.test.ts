@@ -163,9 +163,9 @@ for (const makeBackend of backends) {
 
     it('rejects the run when the store is unavailable', async () => {
       await h.put('iv-10', `${receiver.url}/cb/10`, result);
-      // Listing works, then the backend drops: reads fail as the real store reports an outage.
+      // The backend drops: every record read fails as the real store reports an outage (the index listing works).
       const fail = () => Promise.reject(new StoreUnavailableError(store.kind));
-      const down = overrideStore(store, { get: fail, ...(store.claimAndRead ? { claimAndRead: fail } : {}) });
+      const down = overrideStore(store, { get: fail, getMany: fail, ...(store.claimAndRead ? { claimAndRead: fail } : {}) });
       let caught: unknown;
       await h.run({}, down).catch((err: unknown) => { caught = err; });
       expect(caught).to.be.instanceOf(StoreUnavailableError);

@@ -6,47 +6,14 @@
  * connection), exactly as today's main wrote them.
  */
 import { randomUUID } from 'node:crypto';
-import { createClient } from '@keyv/redis';
-import { KeyvSqlite } from '@keyv/sqlite';
 import { expect } from 'chai';
 import { keys } from '../../../src/domain/keys.js';
 import type { InterviewRecord } from '../../../src/domain/types.js';
 import { startReceiver, type Receiver } from '../../support/receiver.js';
-import { REDIS_URL } from '../../support/redis.js';
+import { rawAccess, type Raw } from '../../support/rawStore.js';
 import { STORE_KINDS, call, eventually, interviewBody, sandboxWebhooksAnswered, startHarness, type Harness } from '../../support/harness.js';
 
 const FAST = 'delivery: { base_delay_ms: 20, max_delay_ms: 100, interval_ms: 50 }\npoller: { cron: "0 0 1 1 *" }';
-
-/** Raw text access to the bridge's record storage, below the Store API. */
-interface Raw {
-  get(key: string): Promise<string | undefined>;
-  set(key: string, text: string): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function rawAccess(h: Harness): Promise<Raw> {
-  const cfg = h.config.store;
-  if (cfg.kind === 'redis') {
-    const client = createClient({ url: REDIS_URL });
-    client.on('error', () => undefined);
-    await client.connect();
-    return {
-      get: async (key) => (await client.get(`${cfg.prefix}::${key}`)) ?? undefined,
-      set: async (key, text) => {
-        await client.set(`${cfg.prefix}::${key}`, text);
-      },
-      close: async () => client.destroy(),
-    };
-  }
-  const db = new KeyvSqlite({ uri: `sqlite://${cfg.path}`, busyTimeout: 5000 });
-  return {
-    get: async (key) => (await db.get<string>(key)) ?? undefined,
-    set: async (key, text) => {
-      await db.set(key, text);
-    },
-    close: () => db.disconnect(),
-  };
-}
 
 /** The record as today's main built it: every field, in draftRecord's order, with a legacy `preferences`. */
 function versionOne(r: InterviewRecord): Record<string, unknown> {
