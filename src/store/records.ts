@@ -213,8 +213,10 @@ export function packInterview(r: InterviewRecord): PackedInterview {
 
 export function unpackInterview(id: string, p: PackedInterview): InterviewRecord {
   const [firstName, lastName, email, phone] = p.p;
+  // Only fields this code does not know come from `x` (packInterview never puts a known one there).
+  const extra = p.x ? Object.fromEntries(Object.entries(p.x).filter(([k]) => !KNOWN.has(k))) : {};
   const r: InterviewRecord = {
-    ...(p.x ?? {}),
+    ...extra,
     id,
     accountId: p.a,
     upstream: p.u,

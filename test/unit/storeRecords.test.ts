@@ -133,3 +133,15 @@ describe('store schema: values no version writes', () => {
     expect(deserializeStored('{"value":')).to.deep.equal({ value: NOT_JSON });
   });
 });
+
+describe('store schema: unknown fields cannot stand in for known ones', () => {
+  it('ignores a known field name inside x (packInterview never writes one there)', () => {
+    const p = JSON.parse(JSON.stringify(packRecord(KEY, pending()))) as Record<string, unknown>;
+    p.x = { deliveredHash: 'forged', final: true, accountId: 'other', later: 1 };
+    const r = unpackRecord(KEY, p) as InterviewRecord & { later?: number };
+    expect(r.deliveredHash).to.equal(undefined);
+    expect(r.final).to.equal(undefined);
+    expect(r.accountId).to.equal('groove-tech');
+    expect(r.later).to.equal(1);
+  });
+});
