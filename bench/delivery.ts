@@ -240,7 +240,7 @@ export async function runDelivery(opts: Partial<DeliveryOptions> = {}, log: (s: 
       ...o.stores.map((kind) => {
         const rs = bridge[kind]!;
         return [
-          `bridge, ${kind === 'redis' ? 'Redis' : 'SQLite'} store (outbox + deliverDue)`,
+          `bridge, ${kind === 'redis' ? 'Redis' : 'SQLite'} store (outbox + delivery worker)`,
           fmt(median(rs.map((r) => r.perSecond))),
           `**${fmt(median(rs.map((r) => r.seconds)), 2)}**`,
           fmt(median(rs.map((r) => r.p50)), 2),

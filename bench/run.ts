@@ -56,11 +56,12 @@ const NOTES = `
   now costs four Redis round trips (lease and read past the interview lock in one script; the lock with the
   attempt log, entry, record and dead letter in one script; the settle's writes with the release in one
   MULTI/EXEC; the lease's release), down from about seventeen, and the pool no longer rescans its queue on
-  every settle: the Redis drain went from about 10 % to about 20 % of the plain client. What still limits it,
+  every settle: the Redis drain went from about 10 % to 17-20 % of the plain client in today's runs. What still limits it,
   measured in this part: the bridge's own callback client with no store behind it reaches only about a third
   of the plain client's rate (axios is 33 % of that client's CPU in a
   profile; the contract's stack names axios), so 40 % of the plain client is out of reach for any store; the
-  Redis drain reaches most of what its client alone allows. INFO commandstats counts every command inside a
+  Redis drain reaches about half of what its client alone allows, the rest being the four round trips and
+  the settle's JSON work on the same core. INFO commandstats counts every command inside a
   script and a MULTI (SET NX, EXISTS, MGET, each write, MULTI and EXEC themselves): the four round trips are
   about 19 commands, and 8 would need the lock, lease and settle merged into one script per result that knows
   the record encoding, which would move domain rules into Lua. SQLite: a profile shows the main thread idle
@@ -68,7 +69,8 @@ const NOTES = `
   statements, COMMIT) is a sequence of thread-pool hops that other calls wait behind.
 - **Memory (targets 500 B per pending interview, 2 KB per completed one): not met; the attempt log's bound is.**
   Interview records are compact now (store schema version 2, docs/deploy.md; records of version 1 still load,
-  test/component/store/old-records.test.ts): the record alone went from 872 to about 600 B. What a pending
+  test/component/store/old-records.test.ts): the record alone went from 872 B (without the template name) to
+  616 B (with it). What a pending
   interview holds beside it, now counted: its follower index (a sorted set per upstream interview, about
   170 B, which lets the same candidate sent twice get both results) and its share of the expiry index (about
   120 B). The record's value is about 450 B of JSON, of which the strings the contract needs (callback URL,
