@@ -13,41 +13,22 @@ import { enqueue } from '../../../src/domain/outbox.js';
 import type { InterviewRecord } from '../../../src/domain/types.js';
 import { cli } from '../../support/cli.js';
 import { configDir } from '../../support/config.js';
-import { rawAccess, type Raw } from '../../support/rawStore.js';
-import { startReceiver, type Receiver } from '../../support/receiver.js';
-import { STORE_KINDS, call, eventually, interviewBody, sandboxWebhooksAnswered, startHarness, type Harness } from '../../support/harness.js';
-
-const FAST = 'delivery: { base_delay_ms: 20, max_delay_ms: 100, interval_ms: 50 }\npoller: { cron: "0 0 1 1 *" }';
+import { useRawBridge } from '../../support/rawStore.js';
+import { STORE_KINDS, call, eventually, interviewBody, sandboxWebhooksAnswered } from '../../support/harness.js';
 
 for (const kind of STORE_KINDS) {
   describe(`records no bridge writes are errors of that record only (${kind} store)`, function () {
     this.timeout(30000);
-    let h: Harness;
-    let receiver: Receiver;
-    let raw: Raw;
-    let templateId: string;
-
-    before(async () => {
-      receiver = await startReceiver();
-      h = await startHarness(kind, { scheduler: true, bridgeYaml: FAST });
-      raw = await rawAccess(h);
-      const t = await call(`${h.url}/interview-templates`, { token: h.acme.token });
-      templateId = (t.body as { interview_templates: Array<{ id: string }> }).interview_templates[0]!.id;
-    });
-    after(async () => {
-      await raw?.close();
-      await h?.close();
-      await receiver?.close();
-    });
+    const ctx = useRawBridge(kind);
 
     const create = async (email = `u.${randomUUID().slice(0, 8)}@example.com`) => {
       const path = `/cb/${randomUUID()}`;
-      const res = await call(`${h.url}/interviews`, { token: h.acme.token, body: interviewBody(templateId, { callback_url: `${receiver.url}${path}`, candidate: { first_name: 'Ada', last_name: 'Byron', email } }) });
+      const res = await call(`${ctx.h.url}/interviews`, { token: ctx.h.acme.token, body: interviewBody(ctx.templateId, { callback_url: `${ctx.receiver.url}${path}`, candidate: { first_name: 'Ada', last_name: 'Byron', email } }) });
       expect(res.status, res.text).to.equal(201);
-      await eventually(() => sandboxWebhooksAnswered(h.acme), 'sandbox webhooks answered');
-      await eventually(async () => (await h.bridge.container.store.zcard(keys.reconcileIndex)) === 0, 'nothing left to reconcile');
+      await eventually(() => sandboxWebhooksAnswered(ctx.h.acme), 'sandbox webhooks answered');
+      await eventually(async () => (await ctx.h.bridge.container.store.zcard(keys.reconcileIndex)) === 0, 'nothing left to reconcile');
       const id = (res.body as { interview_id: string }).interview_id;
-      const [up] = (await call(`${h.acme.sandboxUrl}/_sandbox/interviews?email=${encodeURIComponent(email)}`)).body as Array<{ id: string }>;
+      const [up] = (await call(`${ctx.h.acme.sandboxUrl}/_sandbox/interviews?email=${encodeURIComponent(email)}`)).body as Array<{ id: string }>;
       return { id, path, email, upstreamId: up!.id };
     };
     const spoiled = (p: Record<string, unknown>) => JSON.stringify({ value: { ...p } });
@@ -55,52 +36,52 @@ for (const kind of STORE_KINDS) {
     it('answers 503 {status, message} for text that is not JSON and for a version 2 record of the wrong shape, never 500', async () => {
       for (const text of ['{"value":', spoiled({ v: 2, a: 'acme', u: 'hireflix', t: 'x', jt: 'x', c: 'https://x', p: 'Alice', ca: 1, ua: 1 }), spoiled({ v: 2, a: 'acme', u: 'hireflix', t: 'x', jt: 'x', c: 'https://x', p: ['A', 'B', 'c@d.e'], ca: 1e20, ua: 1 }), spoiled({ v: '2' })]) {
         const { id } = await create();
-        await raw.set(keys.interview(id), text);
-        const got = await call(`${h.url}/interviews/${id}`, { token: h.acme.token });
+        await ctx.raw.set(keys.interview(id), text);
+        const got = await call(`${ctx.h.url}/interviews/${id}`, { token: ctx.h.acme.token });
         expect(got.status, text).to.equal(503);
         expect(got.body).to.deep.equal({ status: 503, message: 'Service temporarily unavailable: a stored record cannot be read' });
-        expect(h.logs.some((l) => JSON.stringify(l).includes(`record interview:${id} cannot be read`)), 'the log names the record').to.equal(true);
-        expect(await raw.get(keys.interview(id)), 'left as it was').to.equal(text);
+        expect(ctx.h.logs.some((l) => JSON.stringify(l).includes(`record interview:${id} cannot be read`)), 'the log names the record').to.equal(true);
+        expect(await ctx.raw.get(keys.interview(id)), 'left as it was').to.equal(text);
       }
     });
 
     it('sends nothing for an interview whose record cannot be read, and keeps delivering the others', async () => {
-      const store = h.bridge.container.store;
+      const store = ctx.h.bridge.container.store;
       const bad = await create();
       const good = await create();
-      await raw.set(keys.interview(bad.id), '{"value":{"v":9}}');
+      await ctx.raw.set(keys.interview(bad.id), '{"value":{"v":9}}');
       // A result for it is in the outbox (queued before its record was spoiled).
       const payload = { status: 'completed' as const };
-      await enqueue(store, { interviewId: bad.id, accountId: 'acme', callbackUrl: `${receiver.url}${bad.path}`, payload, hash: resultHash(payload) }, new Date());
-      await call(`${h.acme.sandboxUrl}/_sandbox/interviews/${good.upstreamId}/finish`, { body: { score: 4 } });
-      await eventually(() => receiver.hits(good.path).some((x) => (JSON.parse(x.body) as { status: string }).status === 'completed'), 'the other result delivered');
-      for (let i = 0; i < 5; i++) await h.bridge.scheduler.deliverNow();
-      expect(receiver.hits(bad.path), 'no PUT the settle could not record').to.have.length(0);
+      await enqueue(store, { interviewId: bad.id, accountId: 'acme', callbackUrl: `${ctx.receiver.url}${bad.path}`, payload, hash: resultHash(payload) }, new Date());
+      await call(`${ctx.h.acme.sandboxUrl}/_sandbox/interviews/${good.upstreamId}/finish`, { body: { score: 4 } });
+      await eventually(() => ctx.receiver.hits(good.path).some((x) => (JSON.parse(x.body) as { status: string }).status === 'completed'), 'the other result delivered');
+      for (let i = 0; i < 5; i++) await ctx.h.bridge.scheduler.deliverNow();
+      expect(ctx.receiver.hits(bad.path), 'no PUT the settle could not record').to.have.length(0);
       expect(await store.get(keys.outbox(bad.id)), 'its result stays queued').to.not.equal(undefined);
       // No lock or lease of it is left behind by the refused reads.
       expect(await store.getClaim(`lock:interview:${bad.id}`)).to.equal(undefined);
       expect(await store.getClaim(keys.lease.deliver(bad.id))).to.equal(undefined);
-      expect(h.logs.some((l) => l.msg === 'delivery failed' && JSON.stringify(l).includes(`interview:${bad.id} is in store schema version 9`))).to.equal(true);
+      expect(ctx.h.logs.some((l) => l.msg === 'delivery failed' && JSON.stringify(l).includes(`interview:${bad.id} is in store schema version 9`))).to.equal(true);
     });
 
     it('a poll, the retention sweep and a purge by e-mail go on past an unreadable record; a forced purge deletes it by key', async () => {
-      const store = h.bridge.container.store;
+      const store = ctx.h.bridge.container.store;
       const email = `shared.${randomUUID().slice(0, 8)}@example.com`;
       const bad = await create(email);
       const good = await create();
-      await raw.set(keys.interview(bad.id), '{"value":');
+      await ctx.raw.set(keys.interview(bad.id), '{"value":');
       // The poll lists both changes; the unreadable one is skipped, the other marked and reconciled.
-      await call(`${h.acme.sandboxUrl}/_sandbox/interviews/${bad.upstreamId}/start`, { body: {} });
-      await call(`${h.acme.sandboxUrl}/_sandbox/interviews/${good.upstreamId}/finish`, { body: { score: 3 } });
-      const [poll] = await h.bridge.scheduler.pollNow('acme');
+      await call(`${ctx.h.acme.sandboxUrl}/_sandbox/interviews/${bad.upstreamId}/start`, { body: {} });
+      await call(`${ctx.h.acme.sandboxUrl}/_sandbox/interviews/${good.upstreamId}/finish`, { body: { score: 3 } });
+      const [poll] = await ctx.h.bridge.scheduler.pollNow('acme');
       expect(poll).to.include({ skipped: false });
       await eventually(async () => (await store.get<InterviewRecord>(keys.interview(good.id)))?.current.status === 'completed', 'the other reconciled');
-      expect(h.logs.some((l) => l.msg === 'poll skipped a change: its record cannot be read')).to.equal(true);
+      expect(ctx.h.logs.some((l) => l.msg === 'poll skipped a change: its record cannot be read')).to.equal(true);
 
-      const swept = await h.bridge.scheduler.retentionNow();
+      const swept = await ctx.h.bridge.scheduler.retentionNow();
       expect(swept.unreadable).to.be.at.least(1);
 
-      const cfg = h.config.store;
+      const cfg = ctx.h.config.store;
       const dir = configDir();
       try {
         const env: Record<string, string> = cfg.kind === 'sqlite' ? { CONFIG_DIR: dir, SQLITE_PATH: cfg.path } : { CONFIG_DIR: dir, REDIS_URL: cfg.url, REDIS_PREFIX: cfg.prefix };
@@ -114,7 +95,7 @@ for (const kind of STORE_KINDS) {
         const forced = await cli(['purge', '--interview', bad.id, '--force'], env);
         expect(forced.code, forced.stderr).to.equal(0);
         expect(forced.stdout).to.include(`purged ${bad.id} by key`);
-        expect(await raw.get(keys.interview(bad.id))).to.equal(undefined);
+        expect(await ctx.raw.get(keys.interview(bad.id))).to.equal(undefined);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
