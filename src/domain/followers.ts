@@ -1,3 +1,4 @@
+import { getManySkipping } from '../store/records.js';
 import type { Store } from '../store/types.js';
 import { keys } from './keys.js';
 import type { InterviewRecord } from './types.js';
@@ -16,10 +17,14 @@ export async function followerIds(store: Store, accountId: string, upstreamId: s
   return (await store.zrangeByScore(keys.followers(accountId, upstreamId), ALL, MAX_FOLLOWERS)).map((r) => r.member);
 }
 
-/** The records of every follower of the upstream interview (those still on file and still pointing at it). */
+/**
+ * The records of every follower of the upstream interview (those still on file and still pointing at it).
+ * For hints and the archive check only: never to decide a write of a follower's own record.
+ */
 export async function followerRecords(store: Store, accountId: string, upstreamId: string): Promise<InterviewRecord[]> {
   const ids = await followerIds(store, accountId, upstreamId);
-  const records = await store.getMany<InterviewRecord>(ids.map((id) => keys.interview(id)));
+  // One follower whose record cannot be read is left out (its own requests report it), not its siblings.
+  const records = await getManySkipping<InterviewRecord>(store, ids.map((id) => keys.interview(id)), () => undefined);
   return records.filter((r): r is InterviewRecord => r !== undefined && r.accountId === accountId && r.upstreamId === upstreamId);
 }
 

@@ -2,6 +2,7 @@
  * From an upstream's change hint (a webhook or a poll listing) to the bridge interviews it concerns, and the
  * durable mark that has them reconciled.
  */
+import { isRecordError } from '../store/records.js';
 import type { Store } from '../store/types.js';
 import type { ChangeHint } from '../upstreams/types.js';
 import { followerRecords } from './followers.js';
@@ -13,7 +14,14 @@ import type { InterviewRecord } from './types.js';
 async function recordForHint(store: Store, accountId: string, hint: ChangeHint): Promise<InterviewRecord | undefined> {
   const matches = (r: InterviewRecord | undefined) => (r && r.accountId === accountId && r.upstreamId === hint.upstreamId ? r : undefined);
   if (hint.externalId) {
-    const record = matches(await store.get<InterviewRecord>(keys.interview(hint.externalId)));
+    let found: InterviewRecord | undefined;
+    try {
+      found = await store.get<InterviewRecord>(keys.interview(hint.externalId));
+    } catch (err) {
+      // Unreadable: no match here; the followers still get the hint (marking one is only a nudge).
+      if (!isRecordError(err)) throw err;
+    }
+    const record = matches(found);
     if (record) return record;
   }
   const id = await store.get<string>(keys.byUpstreamId(accountId, hint.upstreamId));

@@ -1,4 +1,5 @@
 import { keys } from './keys.js';
+import { getManySkipping } from '../store/records.js';
 import type { Store, StoreWrite } from '../store/types.js';
 import type { WorkableResult } from '../workable/payload.js';
 import { withLock } from './lock.js';
@@ -125,14 +126,15 @@ export function dueWrites(entry: OutboxEntry): StoreWrite[] {
 /** Entries due at `now`, earliest first. */
 export async function listDue(store: Store, now: Date, limit: number): Promise<OutboxEntry[]> {
   const due = await store.zrangeByScore(DUE_INDEX, now.getTime(), limit);
-  const entries = await store.getMany<OutboxEntry>(due.map((d) => outboxKey(d.member)));
+  const entries = await getManySkipping<OutboxEntry>(store, due.map((d) => outboxKey(d.member)), () => undefined);
   return entries.filter((x): x is OutboxEntry => x !== undefined);
 }
 
 /** Dead letters, oldest first. */
 export async function listDeadLetters(store: Store, limit: number): Promise<DeadLetter[]> {
   const dead = await store.zrangeByScore(DEAD_INDEX, ALL, limit);
-  const letters = await store.getMany<DeadLetter>(dead.map((d) => deadLetterKey(d.member)));
+  // A letter that cannot be read is left out of the list (its own commands report it), not the whole list.
+  const letters = await getManySkipping<DeadLetter>(store, dead.map((d) => deadLetterKey(d.member)), () => undefined);
   return letters.filter((x): x is DeadLetter => x !== undefined);
 }
 

@@ -25,7 +25,7 @@ export type PurgeOutcome =
   | { kind: 'recent'; record: InterviewRecord; lastActivity: number }
   /** Its record cannot be read (corrupt, or from a newer bridge): kept unless forced. */
   | { kind: 'unreadable'; reason: string }
-  /** Forced over an unreadable record: what is keyed by the id was deleted (a report expires on its own). */
+  /** Forced over an unreadable record: what is keyed by the id, and its reports, were deleted. */
   | { kind: 'purged-by-key'; deleted: string[] };
 
 export interface PurgeOptions {
@@ -72,9 +72,11 @@ export async function purgeInterview(store: Store, id: string, opts: PurgeOption
       } catch (err) {
         if (!isRecordError(err)) throw err;
         if (!opts.force || opts.olderThan !== undefined) return { kind: 'unreadable', reason: err.message };
-        // The operator's forced purge still deletes what it can find without the record.
+        if ((await store.getClaim(keys.lease.deliver(id))) !== undefined) return { kind: 'unreadable', reason: `${err.message}; a delivery is in flight, try again in a minute` };
+        // The operator's forced purge still deletes what it can find without the record: what is keyed by
+        // the id, and its PDF reports, found by the interview id they carry (a walk of the reports).
         const deleted: string[] = [];
-        for (const key of [attemptsKey(id), deadLetterKey(id), outboxKey(id), keys.interview(id)]) if (await store.delete(key)) deleted.push(key);
+        for (const key of [...(await reportsOf(store, id)), attemptsKey(id), deadLetterKey(id), outboxKey(id), keys.interview(id)]) if (await store.delete(key)) deleted.push(key);
         for (const index of INDEXES) await store.zrem(index, id);
         return { kind: 'purged-by-key', deleted };
       }
@@ -107,6 +109,18 @@ export async function purgeInterview(store: Store, id: string, opts: PurgeOption
     },
     { ttlMs, waitMs: ttlMs },
   );
+}
+
+/** Keys of the stored reports of one interview (a walk of every report; for an operator's forced purge). */
+async function reportsOf(store: Store, interviewId: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const page of store.scanKeys(keys.report(''))) {
+    const reports = await getManySkipping<{ interviewId?: string }>(store, page, () => undefined);
+    reports.forEach((r, i) => {
+      if (r?.interviewId === interviewId) found.push(page[i]!);
+    });
+  }
+  return found;
 }
 
 /**

@@ -34,7 +34,7 @@ export function encodeRecord(key: string, value: unknown, ttlMs: number | undefi
 /** The value of a record as encodeRecord wrote it (keyv's format), or undefined when absent or expired. */
 export function decodeRecord<T>(key: string, text: string | null | undefined, now = Date.now()): T | undefined {
   if (text === null || text === undefined) return undefined;
-  const parsed = parseStored(key, text) as { value?: unknown; expires?: number | null };
+  const parsed = parseStored(key, text);
   if (typeof parsed.expires === 'number' && parsed.expires <= now) return undefined;
   return unpackRecord(key, parsed.value) as T | undefined;
 }

@@ -55,25 +55,34 @@ export function isRecordError(err: unknown): err is StoreSchemaError | StoreReco
   return err instanceof StoreSchemaError || err instanceof StoreRecordError;
 }
 
-/** JSON.parse of a stored text; text that is not JSON is a StoreRecordError of `key`. */
-export function parseStored(key: string, text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new StoreRecordError(key, 'not JSON');
-  }
+/** A stored text as keyv's envelope; text that is not JSON, or JSON that is not an envelope, is a StoreRecordError of `key`. */
+export function parseStored(key: string, text: string): { value?: unknown; expires?: number | null } {
+  const parsed = deserializeStored<unknown>(text);
+  const value = (parsed as { value: unknown }).value;
+  if (value === NOT_JSON) throw new StoreRecordError(key, 'not JSON');
+  if (value === NOT_A_RECORD) throw new StoreRecordError(key, 'not a stored record');
+  return parsed as { value?: unknown; expires?: number | null };
 }
 
 /** What a backend's keyv deserializer gives for text that is not JSON; unpackRecord turns it into the key's StoreRecordError. */
 export const NOT_JSON: unique symbol = Symbol('stored text that is not JSON');
 
-/** keyv's deserializer for both backends: JSON, or {value: NOT_JSON} (keyv itself has no key to report). */
+/** What the deserializer gives for JSON that is not keyv's `{"value":…}` envelope. */
+export const NOT_A_RECORD: unique symbol = Symbol('stored JSON that is not a record envelope');
+
+/** keyv's deserializer for both backends: the envelope, or {value: NOT_JSON | NOT_A_RECORD} (keyv has no key to report). */
 export function deserializeStored<T>(text: string): T {
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as T;
+    parsed = JSON.parse(text);
   } catch {
     return { value: NOT_JSON } as T;
   }
+  return (isEnvelope(parsed) ? parsed : { value: NOT_A_RECORD }) as T;
+}
+
+function isEnvelope(v: unknown): v is { value: unknown; expires?: number | null } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'value' in v;
 }
 
 /** Packs a value for `key` into what the store keeps. */
@@ -85,11 +94,14 @@ export function packRecord(key: string, value: unknown): unknown {
 /** The value a caller wrote for `key`, from what the store keeps (either version). */
 export function unpackRecord(key: string, stored: unknown): unknown {
   if (stored === NOT_JSON) throw new StoreRecordError(key, 'not JSON');
-  if (stored === undefined || stored === null || !key.startsWith(INTERVIEW_PREFIX) || typeof stored !== 'object') return stored;
+  if (stored === NOT_A_RECORD) throw new StoreRecordError(key, 'not a stored record');
+  if (stored === undefined || !key.startsWith(INTERVIEW_PREFIX)) return stored;
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) throw new StoreRecordError(key, 'not an interview record');
   const version = (stored as { v?: unknown }).v;
-  if (version === undefined) return stored; // version 1: the record as it was built
+  if (version === undefined) return checkVersionOne(key, stored as Record<string, unknown>); // the record as it was built
   if (version === 2) return unpackInterview(key.slice(INTERVIEW_PREFIX.length), checkPacked(key, stored as Record<string, unknown>));
-  if (typeof version === 'number' && Number.isInteger(version) && version > STORE_SCHEMA_VERSION) throw new StoreSchemaError(key, version);
+  // A later version is a small whole number; anything else is corrupt, not "newer".
+  if (typeof version === 'number' && Number.isInteger(version) && version > STORE_SCHEMA_VERSION && version < 1000) throw new StoreSchemaError(key, version);
   throw new StoreRecordError(key, `unknown schema version ${JSON.stringify(version)}`);
 }
 
@@ -143,9 +155,18 @@ function iso(s: Stamp): string {
   return typeof s === 'number' ? new Date(s).toISOString() : s;
 }
 
-const isStamp = (s: unknown): boolean => (typeof s === 'number' && Number.isFinite(new Date(s).getTime())) || typeof s === 'string';
+const isStamp = (s: unknown): boolean => (typeof s === 'number' || typeof s === 'string') && Number.isFinite(new Date(s).getTime());
 const isText = (s: unknown): boolean => typeof s === 'string';
 const isObject = (o: unknown): boolean => typeof o === 'object' && o !== null && !Array.isArray(o);
+
+/** A version 1 record has at least what every bridge wrote and read: its account, candidate and current result. */
+function checkVersionOne(key: string, r: Record<string, unknown>): InterviewRecord {
+  const current = r.current as { status?: unknown } | undefined;
+  if (!isText(r.accountId) || !isObject(r.candidate) || !isObject(current) || !isText(current?.status)) {
+    throw new StoreRecordError(key, 'version 1 record without its account, candidate or current result');
+  }
+  return r as unknown as InterviewRecord;
+}
 
 /** A version 2 value has the shape packInterview writes, or it is refused (never decoded into a wrong record). */
 function checkPacked(key: string, p: Record<string, unknown>): PackedInterview {

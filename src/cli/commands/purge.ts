@@ -78,7 +78,7 @@ Examples:
         if (r.outcome === 'purged') {
           args.io.out(`purged ${r.interviewId} (account ${r.accountId}, ${r.status}): ${r.deleted!.length} record(s) deleted, index entries removed`);
         } else if (r.outcome === 'purged-by-key') {
-          args.io.out(`purged ${r.interviewId} by key (its record could not be read): ${r.deleted!.length} record(s) deleted, index entries removed; a PDF report, if any, expires on its own`);
+          args.io.out(`purged ${r.interviewId} by key (its record could not be read): ${r.deleted!.length} record(s) deleted (its PDF reports found by their interview id among them), index entries removed`);
         } else args.io.err(`kept "${r.interviewId}": ${WHY[r.outcome] ?? r.outcome}`);
       }
       const upstreams = [...new Set(rows.filter((r) => r.outcome === 'purged').map((r) => `${r.upstream} ${r.upstreamId ?? '(never invited)'}`))];
