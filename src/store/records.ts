@@ -105,9 +105,21 @@ export function unpackRecord(key: string, stored: unknown): unknown {
   throw new StoreRecordError(key, `unknown schema version ${JSON.stringify(version)}`);
 }
 
+/**
+ * Whether a value has every field version 2 requires (so packing it never writes a record checkPacked would
+ * refuse). Anything less is kept in version 1, as it is: the bridge always writes whole records, so only a
+ * partial one written by hand or by a test stays so.
+ */
 function isInterview(value: unknown): value is InterviewRecord {
   const v = value as Partial<InterviewRecord> | null;
-  return typeof v === 'object' && v !== null && typeof v.accountId === 'string' && typeof v.candidate === 'object' && v.candidate !== null;
+  if (typeof v !== 'object' || v === null) return false;
+  const c = v.candidate as Partial<InterviewRecord['candidate']> | undefined;
+  return (
+    [v.accountId, v.upstream, v.templateId, v.jobTitle, v.callbackUrl].every(isText) &&
+    isObject(c) && [c?.firstName, c?.lastName, c?.email].every(isText) && (c?.phone === undefined || isText(c.phone)) &&
+    isStamp(v.createdAt) && isStamp(v.updatedAt) &&
+    isObject(v.current) && isText((v.current as { status?: unknown }).status)
+  );
 }
 
 /** Version 2 of an interview record. Short names; see {@link packInterview} for what each one holds. */

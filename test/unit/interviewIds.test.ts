@@ -52,7 +52,7 @@ describe('interview ids: never a leading "-", old ids kept', function () {
     const old = firstDerivation(key, 'acme', url);
     const fresh = await new InterviewIds(store).idFor('acme', url);
     expect(fresh).to.not.equal(old);
-    await store.set(keys.interview(old), { id: old, accountId: 'acme', callbackUrl: url, phase: 'invited' });
+    await store.set(keys.interview(old), { id: old, accountId: 'acme', callbackUrl: url, phase: 'invited', candidate: { firstName: 'A', lastName: 'B', email: 'a@b.c' }, current: { status: 'pending' } });
     expect(await new InterviewIds(store).idFor('acme', url)).to.equal(old);
     // Another account with the same callback_url is a different request: not that interview.
     expect(await new InterviewIds(store).idFor('globex', url)).to.not.equal(old);

@@ -9,7 +9,7 @@ import type { ShareLink, Upstream } from '../../src/upstreams/types.js';
 
 const account = { id: 'acme' } as AccountConfig;
 const record = (over: Partial<InterviewRecord> = {}): InterviewRecord =>
-  ({ id: 'id1', accountId: 'acme', upstreamId: 'up1', phase: 'invited', current: { status: 'completed', results_url: 'x' }, ...over }) as InterviewRecord;
+  ({ id: 'id1', accountId: 'acme', upstreamId: 'up1', phase: 'invited', candidate: { firstName: 'A', lastName: 'B', email: 'a@b.c' }, current: { status: 'completed', results_url: 'x' }, ...over }) as InterviewRecord;
 
 async function setup(link: ShareLink, now: Date) {
   const store = await createStore({ kind: 'sqlite', path: ':memory:' });

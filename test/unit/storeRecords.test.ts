@@ -145,3 +145,11 @@ describe('store schema: unknown fields cannot stand in for known ones', () => {
     expect(r.later).to.equal(1);
   });
 });
+
+describe('store schema: only whole records are packed', () => {
+  it('keeps a partial interview value in version 1, so packing never writes what unpacking refuses', () => {
+    const partial = { id: ID, accountId: 'acme', candidate: { firstName: 'A', lastName: 'B', email: 'a@b.c' }, current: { status: 'pending' } };
+    expect(packRecord(KEY, partial)).to.equal(partial);
+    expect(unpackRecord(KEY, JSON.parse(JSON.stringify(partial)))).to.deep.equal(partial);
+  });
+});
