@@ -176,16 +176,6 @@ export function attemptLogWrite(interviewId: string, log: AttemptRecord[] | unde
   return { op: 'set', key: attemptsKey(interviewId), value: [...(log ?? []), attempt].slice(-ATTEMPT_LOG_SIZE), ttlMs: ATTEMPT_LOG_TTL_MS };
 }
 
-/** Appends to the attempt log, keeping the newest ATTEMPT_LOG_SIZE. Caller holds the interview lock. */
-export async function recordAttempt(store: Store, interviewId: string, attempt: AttemptRecord): Promise<void> {
-  await store.writeAll([attemptLogWrite(interviewId, await getAttempts(store, interviewId), attempt)]);
-}
-
-/** Writes an entry and schedules it at its nextAttemptAt. Caller holds the interview lock. */
-export async function putDue(store: Store, entry: OutboxEntry): Promise<void> {
-  await store.writeAll(dueWrites(entry));
-}
-
 /** A delivered entry leaving the outbox, as writes. */
 export function outboxRemovalWrites(interviewId: string): StoreWrite[] {
   return [

@@ -3,7 +3,7 @@
  * the backend's own `run` (its failure mapping and deadline), so callers see StoreUnavailableError alike.
  */
 import type { Keyv } from 'keyv';
-import { packRecord, parseStored, unpackRecord } from './records.js';
+import { deserializeStored, packRecord, unpackRecord } from './records.js';
 import type { StoreWrite } from './types.js';
 
 /**
@@ -34,7 +34,8 @@ export function encodeRecord(key: string, value: unknown, ttlMs: number | undefi
 /** The value of a record as encodeRecord wrote it (keyv's format), or undefined when absent or expired. */
 export function decodeRecord<T>(key: string, text: string | null | undefined, now = Date.now()): T | undefined {
   if (text === null || text === undefined) return undefined;
-  const parsed = parseStored(key, text);
+  // Text that is not JSON, or not keyv's envelope, comes back marked; unpackRecord refuses it for this key.
+  const parsed = deserializeStored<{ value?: unknown; expires?: number | null }>(text);
   if (typeof parsed.expires === 'number' && parsed.expires <= now) return undefined;
   return unpackRecord(key, parsed.value) as T | undefined;
 }

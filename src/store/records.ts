@@ -21,7 +21,7 @@
  * InterviewRecord either way. docs/deploy.md ("Store schema and upgrades") says what an upgrade across versions means.
  */
 import type { InterviewRecord } from '../domain/types.js';
-import type { Store } from './types.js';
+import { StoreUnavailableError, type Store } from './types.js';
 
 /** The newest layout this code writes. */
 export const STORE_SCHEMA_VERSION = 2;
@@ -55,13 +55,12 @@ export function isRecordError(err: unknown): err is StoreSchemaError | StoreReco
   return err instanceof StoreSchemaError || err instanceof StoreRecordError;
 }
 
-/** A stored text as keyv's envelope; text that is not JSON, or JSON that is not an envelope, is a StoreRecordError of `key`. */
-export function parseStored(key: string, text: string): { value?: unknown; expires?: number | null } {
-  const parsed = deserializeStored<unknown>(text);
-  const value = (parsed as { value: unknown }).value;
-  if (value === NOT_JSON) throw new StoreRecordError(key, 'not JSON');
-  if (value === NOT_A_RECORD) throw new StoreRecordError(key, 'not a stored record');
-  return parsed as { value?: unknown; expires?: number | null };
+/**
+ * Whether a backend passes an error on as it is instead of as StoreUnavailableError: already one, an error of
+ * one record, or a caller's bug (TypeError, RangeError).
+ */
+export function passesThrough(err: unknown): boolean {
+  return err instanceof StoreUnavailableError || isRecordError(err) || err instanceof TypeError || err instanceof RangeError;
 }
 
 /** What a backend's keyv deserializer gives for text that is not JSON; unpackRecord turns it into the key's StoreRecordError. */

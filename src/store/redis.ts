@@ -10,7 +10,7 @@ import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { DeserializedData } from 'keyv';
 import { StoreUnavailableError, type ClaimRead, type Store, type StoreWrite } from './types.js';
-import { deserializeStored, isRecordError } from './records.js';
+import { deserializeStored, passesThrough } from './records.js';
 import { checkScore, checkWrites, decodeRecord, encodeRecord, KeyvRecords, normalizeTtl } from './keyvStore.js';
 
 const BACKEND = 'redis';
@@ -108,7 +108,7 @@ export class RedisStore extends KeyvRecords implements Store {
     try {
       return await Promise.race([fn(), deadline]);
     } catch (error) {
-      if (error instanceof StoreUnavailableError || isRecordError(error) || error instanceof TypeError || error instanceof RangeError) throw error;
+      if (passesThrough(error)) throw error;
       throw new StoreUnavailableError(BACKEND, error);
     } finally {
       clearTimeout(timer);

@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { KeyvSqlite } from '@keyv/sqlite';
 import { Keyv } from 'keyv';
 import type { DeserializedData } from 'keyv';
-import { deserializeStored, isRecordError } from './records.js';
+import { deserializeStored, passesThrough } from './records.js';
 import { checkScore, checkWrites, encodeRecord, KeyvRecords, normalizeTtl } from './keyvStore.js';
 import type { SqliteSynchronous } from '../config/types.js';
 import { StoreUnavailableError, type Store, type StoreWrite } from './types.js';
@@ -91,7 +91,7 @@ export class SqliteStore extends KeyvRecords implements Store {
     try {
       return await fn();
     } catch (error) {
-      if (error instanceof StoreUnavailableError || isRecordError(error) || error instanceof TypeError || error instanceof RangeError) throw error;
+      if (passesThrough(error)) throw error;
       throw new StoreUnavailableError(BACKEND, error);
     } finally {
       this.#inFlight -= 1;
@@ -142,7 +142,7 @@ export class SqliteStore extends KeyvRecords implements Store {
         throw error;
       }
     } catch (error) {
-      if (error instanceof StoreUnavailableError || isRecordError(error) || error instanceof TypeError || error instanceof RangeError) throw error;
+      if (passesThrough(error)) throw error;
       throw new StoreUnavailableError(BACKEND, error);
     } finally {
       this.#exclusive = undefined;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import {
-  ATTEMPT_LOG_SIZE, deadLetterCount, enqueueLocked, getAttempts, listDeadLetters, listDue, outboxSize, recordAttempt, redeliver,
+  ATTEMPT_LOG_SIZE, deadLetterCount, enqueueLocked, getAttempts, listDeadLetters, listDue, outboxSize, attemptLogWrite, redeliver,
 } from '../../../src/domain/outbox.js';
 import { withLock } from '../../../src/domain/lock.js';
 import type { Store } from '../../../src/store/types.js';
@@ -108,7 +108,7 @@ for (const makeBackend of backends) {
         at: new Date(T0 + i).toISOString(), outcome: 'retry' as const, status: 503, durationMs: i, hash: 'h',
       }));
       await withLock(store, 'interview:iv-5', async () => {
-        for (const a of log) await recordAttempt(store, 'iv-5', a);
+        for (const a of log) await store.writeAll([attemptLogWrite('iv-5', await getAttempts(store, 'iv-5'), a)]);
       });
       const kept = await getAttempts(store, 'iv-5');
       expect(kept).to.have.length(ATTEMPT_LOG_SIZE);

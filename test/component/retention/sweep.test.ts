@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { keys } from '../../../src/domain/keys.js';
-import { DEAD_INDEX, deadLetterKey, DUE_INDEX, outboxKey, putDue, type DeadLetter, type OutboxEntry } from '../../../src/domain/outbox.js';
+import { DEAD_INDEX, deadLetterKey, DUE_INDEX, outboxKey, dueWrites, type DeadLetter, type OutboxEntry } from '../../../src/domain/outbox.js';
 import { purgeInterview } from '../../../src/domain/purge.js';
 import type { InterviewRecord } from '../../../src/domain/types.js';
 import { retentionSweep } from '../../../src/jobs/retentionSweep.js';
@@ -47,7 +47,7 @@ for (const make of backends) {
 
     it('keeps an interview whose result is still in the outbox, and deletes it once delivered and old', async () => {
       await store.set(keys.interview('a'), record('a'));
-      await putDue(store, entry('a', T0));
+      await store.writeAll(dueWrites(entry('a', T0)));
       const first = await sweep(T0 + 200 * DAY);
       expect(first).to.include({ skipped: false, scanned: 1, purged: 0, keptUndelivered: 1 });
       expect(await store.get(keys.interview('a'))).to.not.equal(undefined);
@@ -93,7 +93,7 @@ for (const make of backends) {
 
     it('with --force, still refuses while a delivery is in flight', async () => {
       await store.set(keys.interview('f'), record('f'));
-      await putDue(store, entry('f', T0));
+      await store.writeAll(dueWrites(entry('f', T0)));
       expect((await purgeInterview(store, 'f')).kind).to.equal('undelivered');
       expect(await store.setIfAbsent('lease:deliver:f', 'someone', 60_000)).to.equal(true);
       expect((await purgeInterview(store, 'f', { force: true })).kind).to.equal('delivering');
